@@ -1,0 +1,45 @@
+package io.deskmesh.model.image;
+
+import io.deskmesh.model.record.TemplateCreatedRecord;
+import io.deskmesh.model.record.TemplateDeletedRecord;
+import io.deskmesh.model.record.TemplateUpdatedRecord;
+import org.pcollections.TreePMap;
+
+/** Replays template records onto a {@link TemplatesImage}. Not thread-safe: one replaying thread. */
+final class TemplatesDelta {
+    private TreePMap<String, TemplateImage> templates;
+
+    TemplatesDelta(TemplatesImage base) {
+        this.templates = base.map();
+    }
+
+    TemplatesImage apply() {
+        return new TemplatesImage(templates);
+    }
+
+    void replay(TemplateCreatedRecord r) {
+        String name = r.spec().name();
+        if (templates.containsKey(name)) {
+            throw new ReplayException("template '" + name + "' created twice");
+        }
+        templates = templates.plus(name, new TemplateImage(r.spec(), r.at(), r.at()));
+    }
+
+    void replay(TemplateUpdatedRecord r) {
+        TemplateImage old = get(r.spec().name());
+        templates = templates.plus(old.name(), new TemplateImage(r.spec(), old.createdAt(), r.at()));
+    }
+
+    void replay(TemplateDeletedRecord r) {
+        get(r.name());
+        templates = templates.minus(r.name());
+    }
+
+    private TemplateImage get(String name) {
+        TemplateImage t = templates.get(name);
+        if (t == null) {
+            throw new ReplayException("record names unknown template '" + name + "'");
+        }
+        return t;
+    }
+}

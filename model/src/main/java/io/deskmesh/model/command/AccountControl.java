@@ -8,6 +8,7 @@ import io.deskmesh.model.record.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -137,14 +138,14 @@ final class AccountControl {
     }
 
     static CommandResult revokeGrant(ClusterImage image, RevokeGrantCommand c, CommandContext ctx) {
-        if (image.accounts().grant(c.id()).isEmpty()) {
+        if (c.id() == null || image.accounts().grant(c.id()).isEmpty()) {
             throw Check.notFound("grant " + Check.quote(c.id()) + " does not exist");
         }
         return CommandResult.of(Reply.DONE, new GrantRevokedRecord(c.id(), ctx.at()));
     }
 
     static UserImage user(ClusterImage image, String name) {
-        return image.accounts().user(name).orElseThrow(() -> Check.notFound("user " + Check.quote(name) + " does not exist"));
+        return (name == null ? Optional.<UserImage>empty() : image.accounts().user(name)).orElseThrow(() -> Check.notFound("user " + Check.quote(name) + " does not exist"));
     }
 
     private static void group(ClusterImage image, String name) {

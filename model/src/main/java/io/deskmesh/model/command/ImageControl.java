@@ -91,12 +91,14 @@ final class ImageControl {
 
     static CommandResult removeReplica(ClusterImage image, RemoveReplicaCommand c, CommandContext ctx) {
         ImageRef ref = version(image, c.image(), c.version());
-        ReplicaImage r = image.images().replicas(ref).get(c.server());
+        ReplicaImage r = c.server() == null ? null : image.images().replicas(ref).get(c.server());
         if (r == null) {
             return CommandResult.done(List.of());
         }
         for (TemplateImage t : image.templates().all()) {
-            if (t.imageRef().equals(ref)) {
+            // Every template of this base image, not only those on this version: VMs keep the version
+            // they were built from until they regenerate.
+            if (t.spec().baseImage().equals(ref.image())) {
                 for (String id : image.vms().on(t.name(), c.server())) {
                     VmImage vm = image.vms().get(id).orElseThrow();
                     if (vm.imageVersion() == ref.version()) {

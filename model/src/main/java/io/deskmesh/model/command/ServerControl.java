@@ -9,6 +9,7 @@ import io.deskmesh.model.record.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Generates records for grid and server commands. Stateless, thread-safe. */
 final class ServerControl {
@@ -101,7 +102,8 @@ final class ServerControl {
     }
 
     static ServerImage server(ClusterImage image, String name) {
-        return image.servers().get(name).orElseThrow(() -> Check.notFound("server " + Check.quote(name)
+        // A null name is answered like an unknown one: the persistent maps throw on null keys.
+        return (name == null ? Optional.<ServerImage>empty() : image.servers().get(name)).orElseThrow(() -> Check.notFound("server " + Check.quote(name)
                 + " is not a member of the grid; 'deskmesh server list' shows the members"));
     }
 

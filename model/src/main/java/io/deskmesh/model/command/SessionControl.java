@@ -12,6 +12,7 @@ import io.deskmesh.model.record.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -79,7 +80,7 @@ final class SessionControl {
     }
 
     static CommandResult expire(ClusterImage image, ExpireSessionCommand c, CommandContext ctx) {
-        SessionImage s = image.sessions().get(c.sessionId()).orElse(null);
+        SessionImage s = c.sessionId() == null ? null : image.sessions().get(c.sessionId()).orElse(null);
         if (s == null) {
             return CommandResult.done(List.of());
         }
@@ -100,7 +101,7 @@ final class SessionControl {
     }
 
     private static SessionImage session(ClusterImage image, String id) {
-        return image.sessions().get(id).orElseThrow(() -> Check.notFound("session " + Check.quote(id)
+        return (id == null ? Optional.<SessionImage>empty() : image.sessions().get(id)).orElseThrow(() -> Check.notFound("session " + Check.quote(id)
                 + " does not exist or has ended"));
     }
 }

@@ -9,6 +9,7 @@ import io.deskmesh.model.record.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Generates records for template commands. Stateless, thread-safe. */
 final class TemplateControl {
@@ -62,7 +63,7 @@ final class TemplateControl {
     }
 
     static TemplateImage template(ClusterImage image, String name) {
-        return image.templates().get(name).orElseThrow(() -> Check.notFound("template " + Check.quote(name)
+        return (name == null ? Optional.<TemplateImage>empty() : image.templates().get(name)).orElseThrow(() -> Check.notFound("template " + Check.quote(name)
                 + " does not exist; 'deskmesh template list' shows the templates"));
     }
 

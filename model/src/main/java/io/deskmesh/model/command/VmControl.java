@@ -9,6 +9,7 @@ import io.deskmesh.model.record.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Generates records for VM commands. Reports from hosts are idempotent: reporting a state the VM is
@@ -42,6 +43,12 @@ final class VmControl {
         List<String> ids = new ArrayList<>(c.count());
         for (int k = 0; k < c.count(); k++) {
             String id = ctx.id(t.name(), k);
+            if (image.vms().get(id).isPresent()) {
+                // Ids are <template>-<index>-<seq>[-k] and template names may contain '-', so a
+                // template 'a-z' allocated earlier can already hold this id; replay would refuse it.
+                throw Check.conflict("VM id '" + id + "' is already taken by a VM of template '"
+                        + image.vms().get(id).orElseThrow().template() + "'; submit the allocation again");
+            }
             ids.add(id);
             out.add(new VmAllocatedRecord(id, t.name(), s.name(), t.spec().imageVersion(), t.spec().cpus(),
                     t.spec().memoryMb(), ctx.at()));
@@ -88,7 +95,7 @@ final class VmControl {
     }
 
     static CommandResult deleted(ClusterImage image, ReportVmDeletedCommand c, CommandContext ctx) {
-        VmImage vm = image.vms().get(c.vmId()).orElse(null);
+        VmImage vm = c.vmId() == null ? null : image.vms().get(c.vmId()).orElse(null);
         if (vm == null) {
             return CommandResult.done(List.of());
         }
@@ -126,6 +133,6 @@ final class VmControl {
     }
 
     static VmImage vm(ClusterImage image, String id) {
-        return image.vms().get(id).orElseThrow(() -> Check.notFound("VM " + Check.quote(id) + " does not exist"));
+        return (id == null ? Optional.<VmImage>empty() : image.vms().get(id)).orElseThrow(() -> Check.notFound("VM " + Check.quote(id) + " does not exist"));
     }
 }

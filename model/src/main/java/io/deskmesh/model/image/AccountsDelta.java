@@ -20,7 +20,10 @@ final class AccountsDelta {
     private TreePMap<String, GrantImage> grants;
     private TreePMap<String, TreePSet<String>> grantsByTemplate;
 
+    private final AccountsImage base;
+
     AccountsDelta(AccountsImage base) {
+        this.base = base;
         users = base.users;
         groups = base.groups;
         userGroups = base.userGroups;
@@ -28,7 +31,12 @@ final class AccountsDelta {
         grantsByTemplate = base.grantsByTemplate;
     }
 
+    /** The accounts after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     AccountsImage apply() {
+        if (users == base.users && groups == base.groups && userGroups == base.userGroups && grants == base.grants
+                && grantsByTemplate == base.grantsByTemplate) {
+            return base;
+        }
         return new AccountsImage(users, groups, userGroups, grants, grantsByTemplate);
     }
 

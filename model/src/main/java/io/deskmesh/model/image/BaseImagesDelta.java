@@ -15,14 +15,21 @@ final class BaseImagesDelta {
     private TreePMap<String, TreePMap<ImageRef, ReplicaImage>> byServer;
     private TreePMap<ImageRef, TreePMap<String, TransferFailure>> failures;
 
+    private final BaseImagesImage base;
+
     BaseImagesDelta(BaseImagesImage base) {
+        this.base = base;
         versions = base.versions;
         replicas = base.replicas;
         byServer = base.byServer;
         failures = base.failures;
     }
 
+    /** The base images after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     BaseImagesImage apply() {
+        if (versions == base.versions && replicas == base.replicas && byServer == base.byServer && failures == base.failures) {
+            return base;
+        }
         return new BaseImagesImage(versions, replicas, byServer, failures);
     }
 

@@ -12,14 +12,17 @@ import org.pcollections.TreePMap;
 
 /** Replays server records onto a {@link ServersImage}. Not thread-safe: one replaying thread. */
 final class ServersDelta {
+    private final ServersImage base;
     private TreePMap<String, ServerImage> servers;
 
     ServersDelta(ServersImage base) {
+        this.base = base;
         this.servers = base.map();
     }
 
+    /** The servers after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     ServersImage apply() {
-        return new ServersImage(servers);
+        return servers == base.map() ? base : new ServersImage(servers);
     }
 
     void replay(ServerJoinedRecord r) {

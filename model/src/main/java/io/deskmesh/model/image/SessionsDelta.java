@@ -17,7 +17,10 @@ final class SessionsDelta {
     private TreePMap<String, Integer> perServer;
     private TreePMap<String, PoolDemand> demand;
 
+    private final SessionsImage base;
+
     SessionsDelta(SessionsImage base) {
+        this.base = base;
         sessions = base.sessions;
         byUser = base.byUser;
         perTemplate = base.perTemplate;
@@ -25,7 +28,12 @@ final class SessionsDelta {
         demand = base.demand;
     }
 
+    /** The sessions after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     SessionsImage apply() {
+        if (sessions == base.sessions && byUser == base.byUser && perTemplate == base.perTemplate
+                && perServer == base.perServer && demand == base.demand) {
+            return base;
+        }
         return new SessionsImage(sessions, byUser, perTemplate, perServer, demand);
     }
 

@@ -7,14 +7,17 @@ import org.pcollections.TreePMap;
 
 /** Replays template records onto a {@link TemplatesImage}. Not thread-safe: one replaying thread. */
 final class TemplatesDelta {
+    private final TemplatesImage base;
     private TreePMap<String, TemplateImage> templates;
 
     TemplatesDelta(TemplatesImage base) {
+        this.base = base;
         this.templates = base.map();
     }
 
+    /** The templates after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     TemplatesImage apply() {
-        return new TemplatesImage(templates);
+        return templates == base.map() ? base : new TemplatesImage(templates);
     }
 
     void replay(TemplateCreatedRecord r) {

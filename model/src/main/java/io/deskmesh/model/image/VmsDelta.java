@@ -28,7 +28,10 @@ final class VmsDelta {
     private TreePMap<String, TreePMap<String, String>> owned;
     private TreePMap<String, ServerUsage> usage;
 
+    private final VmsImage base;
+
     VmsDelta(VmsImage base) {
+        this.base = base;
         vms = base.vms;
         placement = base.placement;
         free = base.free;
@@ -36,7 +39,12 @@ final class VmsDelta {
         usage = base.usage;
     }
 
+    /** The VMs after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     VmsImage apply() {
+        if (vms == base.vms && placement == base.placement && free == base.free && owned == base.owned
+                && usage == base.usage) {
+            return base;
+        }
         return new VmsImage(vms, placement, free, owned, usage);
     }
 

@@ -1,0 +1,130 @@
+package io.deskmesh.model.plan;
+
+import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ServerImage;
+import io.deskmesh.model.image.TemplateImage;
+import io.deskmesh.model.image.VmImage;
+import io.deskmesh.model.record.VmState;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Moves each VM along its lifecycle and keeps each pool's spare buffer powered on.
+ *
+ * <p><b>Goals.</b> Allocated VMs get built; retired and broken ones deleted; used non-persistent
+ * VMs regenerated before reuse; free VMs on an outdated image version regenerated to the template's
+ * version (a rolling update that never touches a VM in use); free VMs on draining servers or of
+ * deleted templates retired; VMs holding a session powered on; and {@code spareVms} free VMs of each
+ * template powered on, the rest of the free ones off.
+ *
+ * <p><b>Constraints.</b> Nothing is planned for a VM whose host is missing (the host cannot act; its
+ * VMs are replaced by {@link VmAllocationPlanner}); a VM holding a session is never regenerated,
+ * retired or stopped. A rollout regenerates only where the new version has landed; elsewhere the
+ * outdated free VM is retired and re-allocated where the image is.
+ *
+ * <p><b>Algorithm.</b> One pass over every VM by id decides its own action; then, per template, the
+ * free powered-on VMs are compared with {@code spareVms}: start the shortfall from free powered-off
+ * VMs on the least utilised servers, stop a surplus beyond one extra from the most utilised. Cost:
+ * O(VMs).
+ */
+public final class VmLifecyclePlanner {
+    private VmLifecyclePlanner() {
+    }
+
+    static void plan(Projection p, List<PlanAction> actions) {
+        ClusterImage image = p.image;
+        Set<String> decided = new HashSet<>();
+        for (PlanAction a : actions) {
+            if (a instanceof PlanAction.RetireVm r) {
+                decided.add(r.vmId());
+            }
+        }
+        for (VmImage vm : image.vms().all()) {
+            ServerImage host = image.servers().get(vm.server()).orElse(null);
+            if (host == null || host.missing() || decided.contains(vm.vmId())) {
+                continue;
+            }
+            PlanAction a = decide(image, host, vm);
+            if (a != null) {
+                actions.add(a);
+                decided.add(vm.vmId());
+            }
+        }
+        for (TemplateImage t : image.templates().all()) {
+            spares(p, t, decided, actions);
+        }
+    }
+
+    private static PlanAction decide(ClusterImage image, ServerImage host, VmImage vm) {
+        TemplateImage t = image.templates().get(vm.template()).orElse(null);
+        String server = vm.server();
+        switch (vm.state()) {
+            case ALLOCATED:
+                return new PlanAction.BuildVm(server, vm.vmId());
+            case RETIRING:
+            case UNHEALTHY:
+                return new PlanAction.DeleteVm(server, vm.vmId());
+            default:
+                break;
+        }
+        if (vm.sessionId() != null) {
+            return vm.state() == VmState.STOPPED ? new PlanAction.StartVm(server, vm.vmId()) : null;
+        }
+        if (t == null) {
+            return new PlanAction.RetireVm(server, vm.vmId(), "template '" + vm.template() + "' was deleted");
+        }
+        if (vm.owner() != null) {
+            return null;
+        }
+        if (host.draining()) {
+            return new PlanAction.RetireVm(server, vm.vmId(), "server '" + server + "' is draining");
+        }
+        int version = t.spec().imageVersion();
+        if (vm.state() == VmState.DIRTY || vm.imageVersion() != version) {
+            if (image.images().hasLanded(t.imageRef(), server)) {
+                return new PlanAction.RegenerateVm(server, vm.vmId(), version);
+            }
+            return new PlanAction.RetireVm(server, vm.vmId(), "image " + t.imageRef() + " is not on server '" + server + "'");
+        }
+        return null;
+    }
+
+    private static void spares(Projection p, TemplateImage t, Set<String> decided, List<PlanAction> actions) {
+        ClusterImage image = p.image;
+        List<VmImage> on = new ArrayList<>();
+        List<VmImage> off = new ArrayList<>();
+        for (var e : image.vms().free(t.name()).entrySet()) {
+            ServerImage s = image.servers().get(e.getKey()).orElse(null);
+            if (s == null || !s.schedulable()) {
+                continue;
+            }
+            for (String id : e.getValue()) {
+                VmImage vm = image.vms().get(id).orElseThrow();
+                if (vm.imageVersion() != t.spec().imageVersion() || decided.contains(id)) {
+                    continue;
+                }
+                (vm.state() == VmState.RUNNING ? on : off).add(vm);
+            }
+        }
+        int spare = t.spec().spareVms();
+        if (on.size() < spare) {
+            off.sort((a, b) -> byLoad(p, a, b));
+            for (int k = 0; k < Math.min(spare - on.size(), off.size()); k++) {
+                actions.add(new PlanAction.StartVm(off.get(k).server(), off.get(k).vmId()));
+            }
+        } else if (on.size() > spare + 1) {
+            on.sort((a, b) -> byLoad(p, b, a));
+            for (int k = 0; k < on.size() - spare - 1; k++) {
+                actions.add(new PlanAction.StopVm(on.get(k).server(), on.get(k).vmId()));
+            }
+        }
+    }
+
+    private static int byLoad(Projection p, VmImage a, VmImage b) {
+        int c = Double.compare(p.utilisation(p.indexOf(a.server())), p.utilisation(p.indexOf(b.server())));
+        return c != 0 ? c : a.vmId().compareTo(b.vmId());
+    }
+}

@@ -145,7 +145,8 @@ final class AccountControl {
     }
 
     static UserImage user(ClusterImage image, String name) {
-        return (name == null ? Optional.<UserImage>empty() : image.accounts().user(name)).orElseThrow(() -> Check.notFound("user " + Check.quote(name) + " does not exist"));
+        return (name == null ? Optional.<UserImage>empty() : image.accounts().user(name))
+                .orElseThrow(() -> Check.notFound("user " + Check.quote(name) + " does not exist"));
     }
 
     private static void group(ClusterImage image, String name) {

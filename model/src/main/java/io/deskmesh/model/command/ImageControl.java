@@ -54,9 +54,9 @@ final class ImageControl {
             throw new CommandException(ErrorCode.SERVER_UNAVAILABLE, "server '" + c.server() + "' is " + target.state()
                     .name().toLowerCase() + (target.suspect() ? " (suspect)" : "") + " and takes no new images");
         }
-        if (source.missing() || source.draining() || !image.images().hasLanded(ref, c.source())) {
+        if (!source.live() || source.draining() || source.suspect() || !image.images().hasLanded(ref, c.source())) {
             throw new CommandException(ErrorCode.SERVER_UNAVAILABLE, "server '" + c.source() + "' cannot serve " + ref
-                    + ": it must be live, not draining, and hold the image complete");
+                    + ": it must be live, not draining or suspect, and hold the image complete");
         }
         if (image.images().replicas(ref).containsKey(c.server())) {
             throw Check.conflict("server '" + c.server() + "' already holds or is fetching " + ref);

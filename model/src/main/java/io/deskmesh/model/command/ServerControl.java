@@ -103,8 +103,9 @@ final class ServerControl {
 
     static ServerImage server(ClusterImage image, String name) {
         // A null name is answered like an unknown one: the persistent maps throw on null keys.
-        return (name == null ? Optional.<ServerImage>empty() : image.servers().get(name)).orElseThrow(() -> Check.notFound("server " + Check.quote(name)
-                + " is not a member of the grid; 'deskmesh server list' shows the members"));
+        return (name == null ? Optional.<ServerImage>empty() : image.servers().get(name))
+                .orElseThrow(() -> Check.notFound("server " + Check.quote(name)
+                        + " is not a member of the grid; 'deskmesh server list' shows the members"));
     }
 
     private static void capacity(Capacity c) {

@@ -101,7 +101,7 @@ final class SessionControl {
     }
 
     private static SessionImage session(ClusterImage image, String id) {
-        return (id == null ? Optional.<SessionImage>empty() : image.sessions().get(id)).orElseThrow(() -> Check.notFound("session " + Check.quote(id)
-                + " does not exist or has ended"));
+        return (id == null ? Optional.<SessionImage>empty() : image.sessions().get(id))
+                .orElseThrow(() -> Check.notFound("session " + Check.quote(id) + " does not exist or has ended"));
     }
 }

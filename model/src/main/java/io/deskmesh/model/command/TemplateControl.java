@@ -63,8 +63,9 @@ final class TemplateControl {
     }
 
     static TemplateImage template(ClusterImage image, String name) {
-        return (name == null ? Optional.<TemplateImage>empty() : image.templates().get(name)).orElseThrow(() -> Check.notFound("template " + Check.quote(name)
-                + " does not exist; 'deskmesh template list' shows the templates"));
+        return (name == null ? Optional.<TemplateImage>empty() : image.templates().get(name))
+                .orElseThrow(() -> Check.notFound("template " + Check.quote(name)
+                        + " does not exist; 'deskmesh template list' shows the templates"));
     }
 
     private static TemplateSpec validate(ClusterImage image, TemplateSpec s) {

@@ -115,7 +115,8 @@ final class VmControl {
         }
         List<MeshRecord> out = new ArrayList<>(2);
         if (vm.sessionId() != null) {
-            out.add(new SessionEndedRecord(vm.sessionId(), "desktop failed: " + c.reason(), ctx.at()));
+            out.add(new SessionEndedRecord(vm.sessionId(), "desktop failed" + (c.reason() == null ? "" : ": " + c.reason()),
+                    ctx.at()));
         }
         out.add(new VmUnhealthyRecord(vm.vmId(), c.reason() == null ? "" : c.reason(), ctx.at()));
         return CommandResult.done(out);
@@ -133,6 +134,7 @@ final class VmControl {
     }
 
     static VmImage vm(ClusterImage image, String id) {
-        return (id == null ? Optional.<VmImage>empty() : image.vms().get(id)).orElseThrow(() -> Check.notFound("VM " + Check.quote(id) + " does not exist"));
+        return (id == null ? Optional.<VmImage>empty() : image.vms().get(id))
+                .orElseThrow(() -> Check.notFound("VM " + Check.quote(id) + " does not exist"));
     }
 }

@@ -56,14 +56,21 @@ final class ImageWriter {
             ImageRef ref = v.ref();
             out.add(new ImageVersionRegisteredRecord(ref.image(), ref.version(), v.sizeBytes(), v.sha256(),
                     v.parentVersion(), v.registeredAt()));
+            // Landed copies first (landing clears a failure), then failures, then transfers in flight
+            // (a failure removes an in-flight copy), so every combination survives the round trip.
+            for (ReplicaImage r : images.replicas(ref).values()) {
+                if (r.landed()) {
+                    out.add(new ReplicaLandedRecord(ref.image(), ref.version(), r.server(), r.since()));
+                }
+            }
             for (Map.Entry<String, TransferFailure> f : images.failures(ref).entrySet()) {
                 out.add(new ReplicaTransferFailedRecord(ref.image(), ref.version(), f.getKey(), f.getValue().reason(),
                         f.getValue().at()));
             }
             for (ReplicaImage r : images.replicas(ref).values()) {
-                out.add(r.landed()
-                        ? new ReplicaLandedRecord(ref.image(), ref.version(), r.server(), r.since())
-                        : new ReplicaTransferStartedRecord(ref.image(), ref.version(), r.server(), r.source(), r.since()));
+                if (!r.landed()) {
+                    out.add(new ReplicaTransferStartedRecord(ref.image(), ref.version(), r.server(), r.source(), r.since()));
+                }
             }
         }
     }

@@ -179,7 +179,7 @@ public final class ImagePlacementPlanner {
                 continue;
             }
             holders.add(i);
-            if (r.landed()) {
+            if (r.landed() && !s.suspect()) {
                 sources.add(i);
             }
         }

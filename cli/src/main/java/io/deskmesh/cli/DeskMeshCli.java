@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
         // command (DemoCommand, ...), write the class in this package and add it to this list;
         // nothing else needs registering.
         subcommands = {
+            DemoCommand.class,
+            NodeCommand.class,
+            ServerCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class,
         })

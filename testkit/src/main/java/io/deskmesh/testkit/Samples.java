@@ -1,6 +1,10 @@
 package io.deskmesh.testkit;
 
 import io.deskmesh.model.command.AllocateVmsCommand;
+import io.deskmesh.model.command.RecordAuditCommand;
+import io.deskmesh.model.command.RevokeTokenCommand;
+import io.deskmesh.model.record.AuditEventRecord;
+import io.deskmesh.model.record.TokenRevokedRecord;
 import io.deskmesh.model.command.CommandType;
 import io.deskmesh.model.command.ConnectSessionCommand;
 import io.deskmesh.model.command.CreateGrantCommand;
@@ -164,6 +168,8 @@ public final class Samples {
             case SESSION_EXPIRED -> new SessionExpiredRecord("s-3k-4", "idle for 1800s", AT);
             case DEMAND_UNMET -> new DemandUnmetRecord("office", "bob", AT);
             case POOL_DEMAND_OBSERVED -> new PoolDemandObservedRecord("office", 17, 4, AT);
+            case AUDIT_EVENT -> new AuditEventRecord(7, "alice", "template.create", "office", "10.1.2.3", true, "", AT);
+            case TOKEN_REVOKED -> new TokenRevokedRecord("t-5f2a", AT + 3_600_000, AT);
         };
     }
 
@@ -215,6 +221,8 @@ public final class Samples {
             case DISCONNECT_SESSION -> new DisconnectSessionCommand("s-3k-4");
             case END_SESSION -> new EndSessionCommand("s-3k-4", "logged off");
             case EXPIRE_SESSION -> new ExpireSessionCommand("s-3k-4", "idle for 1800s");
+            case RECORD_AUDIT -> new RecordAuditCommand("alice", "login", "", "10.1.2.3", false, "wrong password");
+            case REVOKE_TOKEN -> new RevokeTokenCommand("t-5f2a", AT + 3_600_000);
         };
     }
 

@@ -144,6 +144,30 @@ final class AccountControl {
         return CommandResult.of(Reply.DONE, new GrantRevokedRecord(c.id(), ctx.at()));
     }
 
+    static CommandResult audit(ClusterImage image, RecordAuditCommand c, CommandContext ctx) {
+        Check.notBlank("audit actor", c.actor());
+        Check.notBlank("audit action", c.action());
+        long seq = image.audit().lastSeq() + 1;
+        return CommandResult.of(Reply.DONE, new AuditEventRecord(seq, c.actor(), c.action(), nz(c.target()), nz(c.from()),
+                c.ok(), clip(nz(c.detail())), ctx.at()));
+    }
+
+    static CommandResult revokeToken(ClusterImage image, RevokeTokenCommand c, CommandContext ctx) {
+        Check.notBlank("token id", c.tokenId());
+        if (image.audit().revoked(c.tokenId()) || c.expiresAt() <= ctx.at()) {
+            return CommandResult.done(List.of());
+        }
+        return CommandResult.of(Reply.DONE, new TokenRevokedRecord(c.tokenId(), c.expiresAt(), ctx.at()));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500);
+    }
+
     static UserImage user(ClusterImage image, String name) {
         return (name == null ? Optional.<UserImage>empty() : image.accounts().user(name))
                 .orElseThrow(() -> Check.notFound("user " + Check.quote(name) + " does not exist"));

@@ -89,6 +89,8 @@ public final class CommandProcessor {
             case DisconnectSessionCommand c -> SessionControl.disconnect(image, c, ctx);
             case EndSessionCommand c -> SessionControl.end(image, c, ctx);
             case ExpireSessionCommand c -> SessionControl.expire(image, c, ctx);
+            case RecordAuditCommand c -> AccountControl.audit(image, c, ctx);
+            case RevokeTokenCommand c -> AccountControl.revokeToken(image, c, ctx);
         };
     }
 }

@@ -47,7 +47,9 @@ public enum CommandType {
     CONNECT_SESSION(81, ConnectSessionCommand.class),
     DISCONNECT_SESSION(82, DisconnectSessionCommand.class),
     END_SESSION(83, EndSessionCommand.class),
-    EXPIRE_SESSION(84, ExpireSessionCommand.class);
+    EXPIRE_SESSION(84, ExpireSessionCommand.class),
+    RECORD_AUDIT(90, RecordAuditCommand.class),
+    REVOKE_TOKEN(91, RevokeTokenCommand.class);
 
     private static final Map<Integer, CommandType> BY_ID = new TreeMap<>();
     private static final Map<Class<? extends MeshCommand>, CommandType> BY_CLASS = new IdentityHashMap<>();

@@ -45,7 +45,9 @@ public sealed interface MeshCommand permits
         ConnectSessionCommand,
         DisconnectSessionCommand,
         EndSessionCommand,
-        ExpireSessionCommand {
+        ExpireSessionCommand,
+        RecordAuditCommand,
+        RevokeTokenCommand {
 
     default CommandType type() {
         return CommandType.of(this);

@@ -18,6 +18,7 @@ public final class ClusterDelta {
     private final VmsDelta vms;
     private final SessionsDelta sessions;
     private final AccountsDelta accounts;
+    private final AuditDelta audit;
     private long at;
 
     public ClusterDelta(ClusterImage base) {
@@ -29,6 +30,7 @@ public final class ClusterDelta {
         this.vms = new VmsDelta(base.vms());
         this.sessions = new SessionsDelta(base.sessions());
         this.accounts = new AccountsDelta(base.accounts());
+        this.audit = new AuditDelta(base.audit());
         this.at = base.at();
     }
 
@@ -93,6 +95,8 @@ public final class ClusterDelta {
             case SessionExpiredRecord r -> vms.replay(r, sessions.end(r.sessionId()));
             case DemandUnmetRecord r -> sessions.replay(r);
             case PoolDemandObservedRecord r -> sessions.replay(r);
+            case AuditEventRecord r -> audit.replay(r);
+            case TokenRevokedRecord r -> audit.replay(r);
         }
         at = Math.max(at, record.at());
     }
@@ -105,6 +109,6 @@ public final class ClusterDelta {
     /** Everything replayed so far, as an image at {@code index}. */
     public ClusterImage apply(long index, long lastAt) {
         return new ClusterImage(index, lastAt, grid, servers.apply(), templates.apply(), images.apply(), vms.apply(),
-                sessions.apply(), accounts.apply());
+                sessions.apply(), accounts.apply(), audit.apply());
     }
 }

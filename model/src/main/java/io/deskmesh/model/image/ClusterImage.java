@@ -18,12 +18,15 @@ import java.util.List;
  * @param vms       VMs with placement indexes
  * @param sessions  live sessions and pool demand
  * @param accounts  users, groups and grants
+ * @param audit     the recent audit trail and revoked API tokens
  */
 public record ClusterImage(long index, long at, GridImage grid, ServersImage servers, TemplatesImage templates,
-                           BaseImagesImage images, VmsImage vms, SessionsImage sessions, AccountsImage accounts) {
+                           BaseImagesImage images, VmsImage vms, SessionsImage sessions, AccountsImage accounts,
+                           AuditImage audit) {
 
     public static final ClusterImage EMPTY = new ClusterImage(0, 0, GridImage.EMPTY, ServersImage.EMPTY,
-            TemplatesImage.EMPTY, BaseImagesImage.EMPTY, VmsImage.EMPTY, SessionsImage.EMPTY, AccountsImage.EMPTY);
+            TemplatesImage.EMPTY, BaseImagesImage.EMPTY, VmsImage.EMPTY, SessionsImage.EMPTY, AccountsImage.EMPTY,
+            AuditImage.EMPTY);
 
     /** This image written out as records that rebuild it when replayed onto the empty image (a snapshot). */
     public List<MeshRecord> toRecords() {

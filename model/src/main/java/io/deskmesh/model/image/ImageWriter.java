@@ -30,6 +30,10 @@ final class ImageWriter {
             PoolDemand d = e.getValue();
             out.add(new PoolDemandObservedRecord(e.getKey(), d.peakSessions(), d.unmetLogins(), d.lastUnmetAt()));
         }
+        out.addAll(image.audit().events());
+        for (Map.Entry<String, Long> e : image.audit().revokedTokens().entrySet()) {
+            out.add(new TokenRevokedRecord(e.getKey(), e.getValue(), 0));
+        }
         return out;
     }
 

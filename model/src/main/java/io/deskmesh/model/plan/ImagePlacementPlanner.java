@@ -23,9 +23,8 @@ import java.util.TreeMap;
  * evenly. New copies go where there is most room, where a same-site source can feed them, and where
  * the template's users are. Copies beyond what is needed, that host no VM, are dropped.
  *
- * <p><b>Constraints.</b> Never a transfer to or from a missing or draining server, nor to a suspect
- * one; never to a server short of disk (counting transfers planned in this pass); a server whose
- * transfer of this version failed within {@link #RETRY_BACKOFF_MS} is skipped. Copies on their way
+ * <p><b>Constraints.</b> Never a transfer to or from a missing, draining or suspect server; never to
+ * a server short of disk (counting transfers planned in this pass); a server whose transfer of this version failed within {@link #RETRY_BACKOFF_MS} is skipped. Copies on their way
  * count as held, so a transfer under way is not planned twice. Images no template uses are left
  * alone (an admin may have just imported one).
  *

@@ -28,7 +28,7 @@ import java.util.PriorityQueue;
  * beyond a server's capacity ({@link CapacityModel}), counting what this pass already placed. Only
  * free VMs are removed: never one holding a session, never a user's own persistent desktop. Auto-sized
  * pools tolerate a small surplus ({@link PoolSizer#surplusBand}) so sizing noise does not churn VMs;
- * VMs are never moved just to rebalance.
+ * only free VMs move to even out load, and only while two servers differ by more than {@link #GAP}.
  *
  * <p><b>Algorithm.</b> For each template, by name: counted = VMs that are not retiring or broken, on
  * live servers that are not draining. A deficit is water-filled: a min-heap of eligible servers keyed

@@ -49,7 +49,9 @@ public sealed interface MeshRecord permits
         SessionEndedRecord,
         SessionExpiredRecord,
         DemandUnmetRecord,
-        PoolDemandObservedRecord {
+        PoolDemandObservedRecord,
+        AuditEventRecord,
+        TokenRevokedRecord {
 
     /** Log time at which the record was generated, epoch milliseconds. */
     long at();

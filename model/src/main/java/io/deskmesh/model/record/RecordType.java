@@ -7,7 +7,7 @@ import java.util.TreeMap;
  * The stable type id of every record. An id is written into logs and snapshots and is never reused
  * or renumbered: retire a record type by leaving its id out, never by giving it to another. Ids are
  * grouped by domain (1-19 servers, 20-29 templates, 30-39 base images, 40-59 VMs, 60-79 accounts,
- * 80-99 sessions). Thread-safe (immutable).
+ * 80-89 sessions, 90-99 audit and tokens). Thread-safe (immutable).
  */
 public enum RecordType {
     GRID_CREATED(1, GridCreatedRecord.class),
@@ -53,7 +53,9 @@ public enum RecordType {
     SESSION_ENDED(83, SessionEndedRecord.class),
     SESSION_EXPIRED(84, SessionExpiredRecord.class),
     DEMAND_UNMET(85, DemandUnmetRecord.class),
-    POOL_DEMAND_OBSERVED(86, PoolDemandObservedRecord.class);
+    POOL_DEMAND_OBSERVED(86, PoolDemandObservedRecord.class),
+    AUDIT_EVENT(90, AuditEventRecord.class),
+    TOKEN_REVOKED(91, TokenRevokedRecord.class);
 
     private static final Map<Integer, RecordType> BY_ID = new TreeMap<>();
     private static final Map<Class<? extends MeshRecord>, RecordType> BY_CLASS = new java.util.IdentityHashMap<>();

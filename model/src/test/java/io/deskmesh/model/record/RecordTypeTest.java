@@ -33,7 +33,9 @@ class RecordTypeTest {
         assertThat(RecordType.GRANT_REVOKED.id()).isEqualTo(68);
         assertThat(RecordType.SESSION_RESERVED.id()).isEqualTo(80);
         assertThat(RecordType.POOL_DEMAND_OBSERVED.id()).isEqualTo(86);
-        assertThat(RecordType.values()).hasSize(44);
+        assertThat(RecordType.AUDIT_EVENT.id()).isEqualTo(90);
+        assertThat(RecordType.TOKEN_REVOKED.id()).isEqualTo(91);
+        assertThat(RecordType.values()).hasSize(46);
     }
 
     @Test

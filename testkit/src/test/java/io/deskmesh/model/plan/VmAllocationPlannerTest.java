@@ -208,12 +208,13 @@ class VmAllocationPlannerTest {
 
     @Test
     void noVmMovesWhenServersAreWithinTheGap() {
-        // 3 and 2 VMs of 4 GiB on 64 GiB servers: 18.75 % and 12.5 %
+        // 9 and 4 VMs of 1 GiB on 64 GiB servers: 14.1 % and 6.3 %, 7.8 points apart. One move would
+        // still leave s2 below s1, so only the gap keeps them in place.
         GridFixture g = GridFixture.grid().server("s1").server("s2")
                 .image("win11", 1, 10 * GIB, "s1")
                 .replica("win11", 1, "s2")
-                .template("office", t -> t.baseImage("win11").desired(5))
-                .allocate("office", "s1", 3).allocate("office", "s2", 2).buildAll();
+                .template("office", t -> t.baseImage("win11").cpus(1).memoryMb(1024).desired(13))
+                .allocate("office", "s1", 9).allocate("office", "s2", 4).buildAll();
 
         Plan plan = GridPlanner.plan(g.clusterImage());
 

@@ -215,6 +215,25 @@ class VmLifecyclePlannerTest {
         assertThat(GridInvariants.plan(g.clusterImage(), plan)).isEmpty();
     }
 
+    @Test
+    void aVmRetiredForASurplusIsNotAlsoStartedAsASpare() {
+        // six powered-off VMs, three too many: allocation retires three, the spare buffer wants three on
+        GridFixture g = GridFixture.grid().server("s1")
+                .image("win11", 1, 10 * GIB, "s1")
+                .template("office", t -> t.baseImage("win11").desired(6).spare(3))
+                .allocate("office", "s1", 6);
+        g.createAll();
+        g.updateTemplate("office", t -> t.desired(3));
+
+        Plan plan = GridPlanner.plan(g.clusterImage());
+
+        List<String> retired = actions(plan, PlanAction.RetireVm.class).stream().map(PlanAction.RetireVm::vmId).toList();
+        List<String> started = actions(plan, PlanAction.StartVm.class).stream().map(PlanAction.StartVm::vmId).toList();
+        assertThat(retired).hasSize(3);
+        assertThat(started).hasSize(3).doesNotContainAnyElementsOf(retired);
+        assertThat(GridInvariants.plan(g.clusterImage(), plan)).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Three 64 GiB servers holding the image of a 1 vCPU / 1 GiB template. */

@@ -1,0 +1,83 @@
+package io.deskmesh.cli;
+
+import io.deskmesh.node.demo.DemoGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code deskmesh demo}: a whole grid in this process, with sim hypervisors and seeded users. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs a whole DeskMesh grid in this process: N nodes on loopback with simulated hypervisors,",
+                "an admin, demo users, two base images and two desktop pools. Stop it with Ctrl-C."})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Nodes to run (1-9, default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--data", description = "Keep the grid's state in this directory across runs (default: a temporary"
+            + " directory removed on exit).")
+    Path data;
+
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "Node i serves HTTP on this port + i - 1 and Raft on it + 1000 + i - 1 (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--admin-password", description = "The admin's password (default: generated and printed once).")
+    String adminPassword;
+
+    @Option(names = "--user-password", description = "The demo users' password (default: generated and printed once).")
+    String userPassword;
+
+    @Option(names = "--users", defaultValue = "10", description = "Demo users user1..userN to create (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        DemoGrid.Options options;
+        try {
+            options = new DemoGrid.Options(nodes, data, httpPort, adminPassword, userPassword, users);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        DemoGrid grid = DemoGrid.create(options);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            grid.close();
+            stop.countDown();
+        }, "demo-shutdown"));
+        out.println("Starting a " + nodes + "-node DeskMesh grid ...");
+        out.flush();
+        DemoGrid.Started s = grid.start(options);
+        out.println();
+        out.println("DeskMesh demo grid is running.");
+        for (int i = 0; i < s.urls().size(); i++) {
+            out.printf("  node%d  %s%n", i + 1, s.urls().get(i));
+        }
+        out.println();
+        out.println("  See the grid:   curl " + s.urls().get(0) + "/api/v1/cluster");
+        out.println("  Metrics:        curl " + s.urls().get(0) + "/metrics");
+        if (s.seeded()) {
+            out.println("  Admin:          admin / " + s.adminPassword());
+            out.println("  Users:          user1..user" + users + " / " + s.userPassword());
+            out.println("                  (passwords are shown once; pass --admin-password/--user-password to choose them)");
+        } else {
+            out.println("  Accounts:       unchanged from the earlier run in " + s.dataDir());
+        }
+        out.println("  Join token:     " + s.token());
+        out.println("  State:          " + s.dataDir() + (s.temporary() ? " (temporary, removed on exit)" : ""));
+        out.println();
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,324 @@
+package io.deskmesh.node;
+
+import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.sim.SimConfig;
+import io.deskmesh.hypervisor.sim.SimDriver;
+import io.deskmesh.images.FetchConfig;
+import io.deskmesh.images.ImageAlreadyExistsException;
+import io.deskmesh.images.ImageManifest;
+import io.deskmesh.images.ImageFetcher;
+import io.deskmesh.images.ImageServer;
+import io.deskmesh.images.LocalImageStore;
+import io.deskmesh.images.SyntheticImages;
+import io.deskmesh.model.command.CommandProcessor;
+import io.deskmesh.model.command.CommandType;
+import io.deskmesh.model.command.CreateGridCommand;
+import io.deskmesh.model.command.JoinServerCommand;
+import io.deskmesh.model.command.MeshCommand;
+import io.deskmesh.model.command.RegisterImageVersionCommand;
+import io.deskmesh.model.command.RemoveServerCommand;
+import io.deskmesh.model.command.Reply;
+import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.node.http.ClusterView;
+import io.deskmesh.node.http.NodeHttp;
+import io.deskmesh.node.http.NodeMetrics;
+import io.deskmesh.node.reconcile.Reconciler;
+import io.deskmesh.raft.MeshRaftServer;
+import io.deskmesh.raft.RaftConfig;
+import io.deskmesh.raft.RaftHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One DeskMesh node: its Raft peer, hypervisor driver, base image store, reconciler, failure
+ * detector and HTTP front door, wired together. {@link #start} bootstraps a new grid, joins one
+ * through a member, or restarts from the data directory, whichever applies. Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final NodeIdentity identity;
+    private final MeshRaftServer raft;
+    private final HypervisorDriver driver;
+    private final LocalImageStore store;
+    private final ImageFetcher fetcher;
+    private final Reconciler reconciler;
+    private final FailureDetector failures;
+    private final NodeMetrics metrics;
+    private final NodeHttp http;
+    private final boolean bootstrapped;
+
+    private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped) throws IOException {
+        this.config = config;
+        this.identity = identity;
+        this.raft = raft;
+        this.bootstrapped = bootstrapped;
+        this.driver = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
+                .storageRoot(config.dataDir().resolve("vms")).build());
+        this.store = new LocalImageStore(config.dataDir().resolve("images"));
+        this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
+        this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
+                () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
+        this.reconciler = new Reconciler(config.name(), config.http(), driver, new StoreReplicas(store, fetcher),
+                this::timedSubmit, System::currentTimeMillis, raft::image, 4);
+        this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
+        this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), null);
+    }
+
+    /** Starts a node: restarts from its data, joins through {@code config.join()}, or bootstraps a grid. */
+    public static Node start(NodeConfig config) throws Exception {
+        NodeIdentity known = NodeIdentity.load(config.dataDir()).orElse(null);
+        MeshRaftServer raft;
+        NodeIdentity identity;
+        boolean bootstrapped = false;
+        if (known != null) {
+            if (!known.name().equals(config.name())) {
+                throw new IllegalArgumentException("data directory " + config.dataDir() + " belongs to node '" + known.name()
+                        + "', not '" + config.name() + "'; pass --name " + known.name() + " or another --data");
+            }
+            identity = known;
+            raft = new MeshRaftServer(RaftConfig.of(config.name(), config.dataDir(), config.raft(), known.gridId())).restart();
+        } else if (config.join() == null) {
+            String token = config.token() != null ? config.token() : newToken();
+            identity = new NodeIdentity(config.name(), UUID.randomUUID().toString(), token);
+            identity.save(config.dataDir());
+            raft = new MeshRaftServer(RaftConfig.of(config.name(), config.dataDir(), config.raft(), identity.gridId())).bootstrap();
+            bootstrapped = true;
+        } else {
+            JoinProtocol.JoinResponse answer = JoinProtocol.request(config.join(),
+                    new JoinProtocol.JoinRequest(config.name(), config.raft(), config.token()));
+            identity = new NodeIdentity(config.name(), answer.gridId(), config.token());
+            raft = new MeshRaftServer(RaftConfig.of(config.name(), config.dataDir(), config.raft(), answer.gridId()))
+                    .join(answer.peers(), answer.asListener());
+            identity.save(config.dataDir());
+        }
+        Node node = new Node(config, identity, raft, bootstrapped);
+        try {
+            node.run(known == null);
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void run(boolean fresh) throws Exception {
+        http.start();
+        raft.addImageListener(metrics::onImage);
+        raft.addImageListener(reconciler::onImage);
+        if (bootstrapped) {
+            submit(new CreateGridCommand(identity.gridId()));
+        }
+        if (fresh) {
+            Reply r = submit(joinCommand());
+            if (r instanceof Reply.Failed f) {
+                throw new IllegalStateException("the grid refused server '" + config.name() + "': " + f.message());
+            }
+        }
+        reconciler.registerWith(this::joinCommand);
+        failures.start();
+        LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
+    }
+
+    private JoinServerCommand joinCommand() {
+        return new JoinServerCommand(config.name(), config.site(), config.http(), driver.host().total());
+    }
+
+    private Reply submit(MeshCommand command) throws Exception {
+        return timedSubmit(command).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Submits through the Raft write path, timing submit-to-local-apply for the commit latency metric. */
+    private java.util.concurrent.CompletableFuture<Reply> timedSubmit(MeshCommand command) {
+        long start = System.nanoTime();
+        return raft.submitter().submit(command).whenComplete((r, e) -> {
+            if (e == null) {
+                metrics.commitLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public String url() {
+        return "http://" + config.http();
+    }
+
+    /** The grid's join token (give it to servers that should join). */
+    public String joinToken() {
+        return identity.token();
+    }
+
+    public String gridId() {
+        return identity.gridId();
+    }
+
+    public ClusterImage image() {
+        return raft.image();
+    }
+
+    public MeshRaftServer raft() {
+        return raft;
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    public LocalImageStore imageStore() {
+        return store;
+    }
+
+    public boolean bootstrapped() {
+        return bootstrapped;
+    }
+
+    /** Submits a command through this node's write path and waits for its reply. */
+    public Reply execute(MeshCommand command) throws Exception {
+        return submit(command);
+    }
+
+    private final class Backend implements NodeHttp.Backend {
+        @Override
+        public Map<String, Object> health() {
+            RaftHealth h = raft.health();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("status", h.isRunning() ? "ok" : "failed");
+            out.put("node", config.name());
+            out.put("raft", h);
+            out.put("actionsInFlight", reconciler.inFlight().size());
+            return out;
+        }
+
+        @Override
+        public boolean healthy() {
+            return raft.health().isRunning();
+        }
+
+        @Override
+        public ClusterView cluster() {
+            return ClusterView.of(raft.image(), config.name(), raft.leaderId());
+        }
+
+        @Override
+        public String metrics() {
+            return metrics.scrape();
+        }
+
+        @Override
+        public Object join(JoinProtocol.JoinRequest request) {
+            return JoinProtocol.answer(request, identity.gridId(), identity.token(), raft.membership());
+        }
+
+        @Override
+        public boolean tokenValid(String bearer) {
+            return bearer != null && JoinProtocol.constantTimeEquals(bearer, identity.token());
+        }
+
+        @Override
+        public ImageServer images() {
+            return new ImageServer(store);
+        }
+
+        @Override
+        public void removeServer(String name) throws Exception {
+            Reply r = submit(new RemoveServerCommand(name));
+            if (r instanceof Reply.Failed f) {
+                throw new IllegalArgumentException(f.message());
+            }
+            if (raft.membership().contains(name)) {
+                raft.removePeer(name);
+            }
+        }
+
+        @Override
+        public Map<String, Object> ping() {
+            return Map.of("node", config.name(), "index", raft.image().index());
+        }
+
+        @Override
+        public List<Reply> execute(List<MeshCommand> commands) throws Exception {
+            dryRun(commands);
+            return raft.submitter().submitAll(commands).get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public NodeHttp.SyntheticImport importSynthetic(ImageRef ref, long sizeBytes, long seed) throws Exception {
+            ImageManifest manifest;
+            boolean imported = false;
+            try {
+                manifest = SyntheticImages.importInto(store, ref, sizeBytes, seed, 0, null);
+                imported = true;
+            } catch (ImageAlreadyExistsException e) {
+                manifest = store.manifest(ref).orElseThrow(() -> e);
+                if (raft.image().images().version(ref).isPresent()) {
+                    throw e;
+                }
+            }
+            Reply r = submit(new RegisterImageVersionCommand(ref.image(), ref.version(), manifest.sizeBytes(),
+                    manifest.sha256(), 0, config.name()));
+            if (r instanceof Reply.Failed && imported) {
+                store.delete(ref);
+            }
+            return new NodeHttp.SyntheticImport(manifest, r);
+        }
+
+        /**
+         * Applies the commands to a copy of this node's image first. The model answers a command it
+         * refuses with a Failed reply, but one that makes it throw anything else would, once
+         * committed, stop every node that applies it; such a command must never reach the log.
+         */
+        private void dryRun(List<MeshCommand> commands) {
+            ClusterImage image = raft.image();
+            long at = Math.max(image.at(), System.currentTimeMillis());
+            for (int i = 0; i < commands.size(); i++) {
+                try {
+                    image = CommandProcessor.apply(image, image.index() + 1, at, List.of(commands.get(i))).image();
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("commands[" + i + "] (" + CommandType.of(commands.get(i))
+                            + ") cannot be applied: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + "; check that every field the command needs is present");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(failures);
+        closeQuietly(reconciler);
+        closeQuietly(http);
+        closeQuietly(fetcher);
+        closeQuietly(raft);
+        closeQuietly(driver);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("closing {} failed: {}", c, e.toString());
+        }
+    }
+}

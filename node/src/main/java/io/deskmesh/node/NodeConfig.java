@@ -1,0 +1,103 @@
+package io.deskmesh.node;
+
+import io.deskmesh.model.record.Capacity;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How one node runs: its name, data directory, addresses, how it enters a grid, its hypervisor
+ * driver and site. Validated on construction with errors that name the bad value and what to pass
+ * instead. Immutable.
+ *
+ * @param name         unique server name in the grid
+ * @param dataDir      where the Raft log, snapshots, base images and node identity live
+ * @param http         host:port of the HTTP front door (API, console, transfers)
+ * @param raft         host:port of the Raft peer endpoint
+ * @param join         host:port of any member's HTTP front door, or null to bootstrap a new grid
+ * @param token        the grid's join token: required with {@code join}; optional when bootstrapping
+ *                     (generated and printed when absent)
+ * @param driver       {@code sim} or {@code libvirt}
+ * @param site         the site this server stands in
+ * @param simCapacity  capacity the sim driver offers
+ * @param missingAfter a server silent this long is recorded missing
+ */
+public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
+                         String driver, String site, Capacity simCapacity, Duration missingAfter) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})");
+    public static final Capacity DEFAULT_SIM_CAPACITY = new Capacity(16, 65_536, 1_000_000);
+
+    public NodeConfig {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("--name " + quote(name) + " is invalid: use 1-63 lowercase letters, digits,"
+                    + " '.', '_' or '-', starting with a letter or digit (e.g. --name node1)");
+        }
+        Objects.requireNonNull(dataDir, "--data is required: a directory for this node's log, snapshots and images");
+        hostPort("--http", http);
+        hostPort("--peer", raft);
+        if (join != null) {
+            hostPort("--join", join);
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("--join needs --token: the join token the first node printed"
+                        + " (also in its data directory, file node.json)");
+            }
+        }
+        if (token != null && token.length() < 16) {
+            throw new IllegalArgumentException("--token is too short (" + token.length() + " characters): use at least 16");
+        }
+        if (!"sim".equals(driver) && !"libvirt".equals(driver)) {
+            throw new IllegalArgumentException("--driver " + quote(driver) + " is not known: use 'sim' or 'libvirt'");
+        }
+        if ("libvirt".equals(driver)) {
+            throw new IllegalArgumentException("--driver libvirt is not available in this version yet; use --driver sim");
+        }
+        site = site == null ? "" : site.trim();
+        if (!site.isEmpty() && !NAME.matcher(site).matches()) {
+            throw new IllegalArgumentException("--site " + quote(site) + " is invalid: use lowercase letters, digits,"
+                    + " '.', '_' or '-'");
+        }
+        simCapacity = simCapacity == null ? DEFAULT_SIM_CAPACITY : simCapacity;
+        missingAfter = missingAfter == null ? Duration.ofSeconds(5) : missingAfter;
+        if (missingAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--missing-after " + missingAfter.toMillis() + " ms is too short: use 1 s or more");
+        }
+    }
+
+    public String httpHost() {
+        return host(http);
+    }
+
+    public int httpPort() {
+        return port(http);
+    }
+
+    static String host(String hostPort) {
+        String h = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    static int port(String hostPort) {
+        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    }
+
+    private static void hostPort(String option, String value) {
+        if (value == null || !HOST_PORT.matcher(value).matches()) {
+            throw new IllegalArgumentException(option + " " + quote(value) + " is invalid: give host:port, e.g. 127.0.0.1:8080");
+        }
+        int port = port(value);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException(option + " " + quote(value) + " has port " + port + ", outside 1..65535");
+        }
+        if ("0.0.0.0".equals(host(value))) {
+            throw new IllegalArgumentException(option + " " + quote(value) + " is not an address other servers can reach;"
+                    + " give this server's own address");
+        }
+    }
+
+    private static String quote(String v) {
+        return v == null ? "(missing)" : "'" + v + "'";
+    }
+}

@@ -1,0 +1,173 @@
+package io.deskmesh.node.demo;
+
+import io.deskmesh.images.ImageManifest;
+import io.deskmesh.images.SyntheticImages;
+import io.deskmesh.model.command.*;
+import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.model.record.DesiredVms;
+import io.deskmesh.model.record.PoolKind;
+import io.deskmesh.model.record.Role;
+import io.deskmesh.model.record.TemplateSpec;
+import io.deskmesh.node.Node;
+import io.deskmesh.node.NodeConfig;
+import io.deskmesh.node.auth.PasswordHasher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A whole grid in one process for newcomers: N nodes on loopback with sim hypervisors, a seeded
+ * admin and demo users, two base images and two templates with pools, so images replicate and VMs
+ * appear within seconds. Node i (from 1) serves HTTP on {@code httpBase + i - 1} and Raft on
+ * {@code httpBase + 1000 + i - 1}. With a data directory the grid survives restarts (seeding happens
+ * once); without one it lives in a temporary directory removed on close. Thread-safe.
+ */
+public final class DemoGrid implements AutoCloseable {
+    public static final String ADMIN = "admin";
+
+    /** What the demo should look like. */
+    public record Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users) {
+        public Options {
+            if (nodes < 1 || nodes > 9) {
+                throw new IllegalArgumentException("--nodes " + nodes + " is out of range: use 1 to 9");
+            }
+            if (httpBase < 1024 || httpBase + nodes + 1000 > 65_535) {
+                throw new IllegalArgumentException("--http-port " + httpBase + " is out of range: use 1024 to "
+                        + (65_535 - 1000 - nodes) + " (Raft uses the HTTP port + 1000)");
+            }
+            if (users < 0 || users > 10_000) {
+                throw new IllegalArgumentException("--users " + users + " is out of range: use 0 to 10000");
+            }
+            for (String p : new String[]{adminPassword, userPassword}) {
+                if (p != null && p.length() < 8) {
+                    throw new IllegalArgumentException("passwords need at least 8 characters");
+                }
+            }
+        }
+    }
+
+    /** What to tell the person who started it. */
+    public record Started(List<String> urls, String adminPassword, String userPassword, boolean seeded, Path dataDir,
+                          boolean temporary, String token) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final Path root;
+    private final boolean temporary;
+
+    private DemoGrid(Path root, boolean temporary) {
+        this.root = root;
+        this.temporary = temporary;
+    }
+
+    public static DemoGrid create(Options options) throws IOException {
+        boolean temporary = options.dataDir() == null;
+        Path root = temporary ? Files.createTempDirectory("deskmesh-demo-") : options.dataDir().toAbsolutePath();
+        Files.createDirectories(root);
+        return new DemoGrid(root, temporary);
+    }
+
+    /** Starts the nodes and seeds the grid on first start. */
+    public Started start(Options options) throws Exception {
+        String token = null;
+        for (int i = 1; i <= options.nodes(); i++) {
+            String http = "127.0.0.1:" + (options.httpBase() + i - 1);
+            String raft = "127.0.0.1:" + (options.httpBase() + 1000 + i - 1);
+            boolean first = i == 1;
+            NodeConfig config = new NodeConfig("node" + i, root.resolve("node" + i), http, raft,
+                    first ? null : "127.0.0.1:" + options.httpBase(), first ? null : token, "sim",
+                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5));
+            Node node = Node.start(config);
+            nodes.add(node);
+            if (first) {
+                token = node.joinToken();
+            }
+        }
+        Node head = nodes.get(0);
+        boolean seed = head.image().templates().size() == 0 && head.image().accounts().users().isEmpty();
+        String adminPassword = null;
+        String userPassword = null;
+        if (seed) {
+            adminPassword = options.adminPassword() != null ? options.adminPassword() : generated();
+            userPassword = options.userPassword() != null ? options.userPassword() : generated();
+            seed(head, adminPassword, userPassword, options.users());
+        }
+        return new Started(nodes.stream().map(Node::url).toList(), adminPassword, userPassword, seed, root, temporary,
+                token);
+    }
+
+    private static void seed(Node head, String adminPassword, String userPassword, int users) throws Exception {
+        PasswordHasher hasher = new PasswordHasher();
+        String userHash = hasher.hash(userPassword);
+        List<MeshCommand> batch = new ArrayList<>();
+        batch.add(new CreateUserCommand(ADMIN, hasher.hash(adminPassword), Role.ADMIN, ""));
+        List<String> names = new ArrayList<>();
+        for (int u = 1; u <= users; u++) {
+            names.add("user" + u);
+            batch.add(new CreateUserCommand("user" + u, userHash, Role.USER, u % 2 == 0 ? "site-b" : "site-a"));
+        }
+        batch.add(new CreateGroupCommand("staff", names));
+        for (MeshCommand c : batch) {
+            ok(head, c);
+        }
+        ImageRef office = new ImageRef("win11-office", 1);
+        ImageRef dev = new ImageRef("debian-dev", 1);
+        for (ImageRef ref : List.of(office, dev)) {
+            ImageManifest m = SyntheticImages.importInto(head.imageStore(), ref, 8L << 20, 42, 0, null);
+            ok(head, new RegisterImageVersionCommand(ref.image(), ref.version(), m.sizeBytes(), m.sha256(), 0, head.name()));
+        }
+        ok(head, new CreateTemplateCommand(new TemplateSpec("office", 2, 4096, office.image(), 0, PoolKind.NON_PERSISTENT,
+                DesiredVms.of(8), 2, 2, 1800, 600)));
+        ok(head, new CreateTemplateCommand(new TemplateSpec("dev", 2, 2048, dev.image(), 0, PoolKind.PERSISTENT,
+                DesiredVms.of(Math.max(2, Math.min(users, 6))), 1, 2, 3600, 3600)));
+        ok(head, new CreateGrantCommand("office", null, "staff"));
+        ok(head, new CreateGrantCommand("dev", null, "staff"));
+    }
+
+    private static void ok(Node node, MeshCommand command) throws Exception {
+        Reply r = node.execute(command);
+        if (r instanceof Reply.Failed f) {
+            throw new IllegalStateException("seeding the demo failed at " + command.type() + ": " + f.message());
+        }
+    }
+
+    private static String generated() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 14; i++) {
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public ClusterImage image() {
+        return nodes.get(0).image();
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+        if (temporary) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort: a temporary directory
+            }
+        }
+    }
+}

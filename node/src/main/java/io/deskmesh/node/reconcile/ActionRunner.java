@@ -1,0 +1,200 @@
+package io.deskmesh.node.reconcile;
+
+import io.deskmesh.hypervisor.ConsoleProtocol;
+import io.deskmesh.hypervisor.DriverException;
+import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.MacAddress;
+import io.deskmesh.hypervisor.MacAllocator;
+import io.deskmesh.hypervisor.VmNotFoundException;
+import io.deskmesh.hypervisor.VmPowerState;
+import io.deskmesh.hypervisor.VmSpec;
+import io.deskmesh.hypervisor.VmStatus;
+import io.deskmesh.model.command.*;
+import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.model.image.ImageVersionImage;
+import io.deskmesh.model.image.ServerImage;
+import io.deskmesh.model.image.TemplateImage;
+import io.deskmesh.model.image.VmImage;
+import io.deskmesh.model.plan.PlanAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Carries out one planned action on this node — through the hypervisor driver and the replica
+ * store — and reports its outcome as commands. Every step is idempotent (the driver's calls are, and
+ * the model ignores repeated reports), so running an action twice after a crash does no harm. A VM
+ * the host cannot build or start is reported unhealthy so the planners replace it. Thread-safe.
+ */
+final class ActionRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    static final long SUBMIT_TIMEOUT_SECONDS = 30;
+
+    private final String self;
+    private final HypervisorDriver driver;
+    private final ReplicaStore replicas;
+    private final CommandGateway gateway;
+
+    ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway) {
+        this.self = self;
+        this.driver = driver;
+        this.replicas = replicas;
+        this.gateway = gateway;
+    }
+
+    /** Runs the action against the image it was planned from. Throws when it should be retried later. */
+    void run(ClusterImage image, PlanAction action) throws Exception {
+        switch (action) {
+            case PlanAction.FetchReplica a -> fetch(image, a.ref(), a.source(), true);
+            case PlanAction.DropReplica a -> drop(a.ref());
+            case PlanAction.AllocateVms a -> submit(new AllocateVmsCommand(a.template(), self, a.count()));
+            case PlanAction.BuildVm a -> build(image, a.vmId());
+            case PlanAction.StartVm a -> start(a.vmId());
+            case PlanAction.StopVm a -> {
+                driver.shutdown(a.vmId(), SHUTDOWN_GRACE);
+                submit(new ReportVmStoppedCommand(a.vmId()));
+            }
+            case PlanAction.RegenerateVm a -> regenerate(image, a.vmId(), a.imageVersion());
+            case PlanAction.RetireVm a -> submit(new RetireVmCommand(a.vmId(), a.reason()));
+            case PlanAction.DeleteVm a -> {
+                powerOff(a.vmId());
+                driver.delete(a.vmId());
+                submit(new ReportVmDeletedCommand(a.vmId()));
+            }
+        }
+    }
+
+    /**
+     * Fetches a version from a peer and records the result. {@code announce} records the transfer's
+     * start first; a transfer resumed after a restart is already recorded.
+     */
+    void fetch(ClusterImage image, ImageRef ref, String source, boolean announce) throws Exception {
+        ImageVersionImage version = image.images().version(ref).orElse(null);
+        ServerImage peer = image.servers().get(source).orElse(null);
+        if (version == null || peer == null) {
+            return;
+        }
+        if (announce && !submit(new StartReplicaTransferCommand(ref.image(), ref.version(), self, source)).ok()) {
+            return;
+        }
+        try {
+            if (!replicas.has(ref)) {
+                replicas.fetch(ref, peer.address(), version.sizeBytes(), version.sha256());
+            }
+        } catch (Exception e) {
+            LOG.warn("fetching {} from {} ({}) failed: {}", ref, source, peer.address(), e.getMessage());
+            submit(new FailReplicaTransferCommand(ref.image(), ref.version(), self, String.valueOf(e.getMessage())));
+            return;
+        }
+        submit(new LandReplicaCommand(ref.image(), ref.version(), self));
+    }
+
+    private void drop(ImageRef ref) throws Exception {
+        Reply r = submit(new RemoveReplicaCommand(ref.image(), ref.version(), self));
+        if (r.ok()) {
+            replicas.delete(ref);
+        }
+    }
+
+    private void build(ClusterImage image, String vmId) throws Exception {
+        VmImage vm = image.vms().get(vmId).orElse(null);
+        TemplateImage t = vm == null ? null : image.templates().get(vm.template()).orElse(null);
+        if (vm == null || t == null) {
+            return;
+        }
+        ImageRef ref = new ImageRef(t.spec().baseImage(), vm.imageVersion());
+        try {
+            VmSpec spec = spec(image, vm, ref, Optional.empty());
+            driver.define(spec);
+            submit(new ReportVmCreatedCommand(vmId, spec.mac().toString()));
+        } catch (DriverException | IllegalArgumentException e) {
+            LOG.warn("building VM {} failed: {}", vmId, e.getMessage());
+            submit(new MarkVmUnhealthyCommand(vmId, "build failed: " + e.getMessage()));
+        }
+    }
+
+    private void start(String vmId) throws Exception {
+        try {
+            driver.start(vmId);
+            submit(new ReportVmStartedCommand(vmId));
+        } catch (VmNotFoundException e) {
+            submit(new MarkVmUnhealthyCommand(vmId, "not found on host '" + self + "'"));
+        } catch (DriverException e) {
+            if (e instanceof io.deskmesh.hypervisor.HostUnavailableException) {
+                throw e;
+            }
+            LOG.warn("starting VM {} failed: {}", vmId, e.getMessage());
+            submit(new MarkVmUnhealthyCommand(vmId, "start failed: " + e.getMessage()));
+        }
+    }
+
+    private void regenerate(ClusterImage image, String vmId, int version) throws Exception {
+        VmImage vm = image.vms().get(vmId).orElse(null);
+        TemplateImage t = vm == null ? null : image.templates().get(vm.template()).orElse(null);
+        if (vm == null || t == null) {
+            return;
+        }
+        powerOff(vmId);
+        if (vm.imageVersion() == version) {
+            driver.regenerate(vmId);
+        } else {
+            // A new base image version: the overlay must sit on the new base, so define it anew.
+            MacAddress mac = vm.mac().isEmpty() ? null : MacAddress.parse(vm.mac());
+            driver.delete(vmId);
+            driver.define(spec(image, vm, new ImageRef(t.spec().baseImage(), version), Optional.ofNullable(mac)));
+        }
+        submit(new ReportVmRegeneratedCommand(vmId, version));
+    }
+
+    private VmSpec spec(ClusterImage image, VmImage vm, ImageRef ref, Optional<MacAddress> keep) {
+        MacAddress mac = keep.orElseGet(() -> {
+            Set<MacAddress> inUse = new HashSet<>();
+            for (VmImage other : image.vms().all()) {
+                if (!other.mac().isEmpty() && !other.vmId().equals(vm.vmId())) {
+                    inUse.add(MacAddress.parse(other.mac()));
+                }
+            }
+            return MacAllocator.DESKMESH.allocate(vm.vmId(), inUse);
+        });
+        return new VmSpec(vm.vmId(), vm.template() + " " + vm.vmId(), vm.cpus(), vm.memoryMb(), replicas.diskPath(ref),
+                null, mac, "default", ConsoleProtocol.VNC);
+    }
+
+    /** Forces a VM off; one the host no longer has is off too. */
+    private void powerOff(String vmId) {
+        try {
+            driver.destroy(vmId);
+        } catch (VmNotFoundException e) {
+            LOG.debug("VM {} is already gone from the host", vmId);
+        }
+    }
+
+    /** Whether the host reports the VM powered on. */
+    boolean running(String vmId) {
+        return driver.status(vmId).map(VmStatus::state).map(VmPowerState::poweredOn).orElse(false);
+    }
+
+    Reply submit(MeshCommand command) throws Exception {
+        try {
+            Reply r = gateway.submit(command).get(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (r instanceof Reply.Failed f) {
+                LOG.debug("{} refused: {} {}", command, f.code(), f.message());
+            }
+            return r;
+        } catch (ExecutionException | CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer from the grid within " + SUBMIT_TIMEOUT_SECONDS + " s for " + command);
+        }
+    }
+}

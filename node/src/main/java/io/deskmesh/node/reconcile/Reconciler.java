@@ -1,0 +1,257 @@
+package io.deskmesh.node.reconcile;
+
+import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.VmPowerState;
+import io.deskmesh.hypervisor.VmStatus;
+import io.deskmesh.model.command.MarkVmUnhealthyCommand;
+import io.deskmesh.model.command.MeshCommand;
+import io.deskmesh.model.command.RejoinServerCommand;
+import io.deskmesh.model.command.ReportVmStartedCommand;
+import io.deskmesh.model.command.ReportVmStoppedCommand;
+import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ReplicaImage;
+import io.deskmesh.model.image.ServerImage;
+import io.deskmesh.model.image.VmImage;
+import io.deskmesh.model.plan.GridPlanner;
+import io.deskmesh.model.plan.Plan;
+import io.deskmesh.model.plan.PlanAction;
+import io.deskmesh.model.record.VmState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Makes this node do its share of every plan. On each new image it runs the planners and starts the
+ * actions that name this node, off the caller's thread, on a bounded pool. It never runs two actions
+ * on one VM or image at once, backs off after a failure, and never repeats an action from an image
+ * older than the one in which the same action last completed (a stale image still shows the work as
+ * undone). It also keeps the node itself in order: it asks to rejoin when the grid has it missing or
+ * suspect, resumes transfers to itself that a restart interrupted, and compares the host's VMs with
+ * the image every {@link #SYNC_INTERVAL_MS}. Thread-safe.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    static final long BACKOFF_MS = 2_000;
+    static final long SYNC_INTERVAL_MS = 10_000;
+
+    private final String self;
+    private final String address;
+    private final HypervisorDriver driver;
+    private final ActionRunner runner;
+    private final CommandGateway gateway;
+    private final LongSupplier clock;
+    private final LongSupplier appliedIndex;
+    private final java.util.function.Supplier<ClusterImage> latest;
+    private final ExecutorService workers;
+    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
+    private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
+    private volatile long lastSync;
+    private volatile boolean registered;
+    private volatile boolean removedLogged;
+    private volatile java.util.function.Supplier<MeshCommand> registration;
+    private final AtomicLong actionsStarted = new AtomicLong();
+    private final AtomicLong actionsFailed = new AtomicLong();
+
+    /**
+     * @param self         this server's name
+     * @param address      this server's HTTP address, sent when it rejoins
+     * @param latest       this node's current image (read by the host sync, which must not act on a stale one)
+     * @param threads      how many actions may run at once
+     */
+    public Reconciler(String self, String address, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway,
+                      LongSupplier clock, java.util.function.Supplier<ClusterImage> latest, int threads) {
+        this.self = self;
+        this.address = address;
+        this.driver = driver;
+        this.gateway = gateway;
+        this.clock = clock;
+        this.latest = latest;
+        this.appliedIndex = () -> latest.get().index();
+        this.runner = new ActionRunner(self, driver, replicas, gateway);
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "reconciler-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Reacts to a new image: plans and starts this node's actions. Returns at once. */
+    public void onImage(ClusterImage image) {
+        ServerImage me = image.servers().get(self).orElse(null);
+        if (me == null) {
+            if (registered) {
+                if (!removedLogged) {
+                    removedLogged = true;
+                    LOG.warn("server {} was removed from the grid; stop this node (it takes no more work)", self);
+                }
+            } else if (registration != null && image.grid().exists()) {
+                // A node that crashed between joining the Raft group and recording itself: record it now.
+                // Harmless when the record already exists later in the log: apply-time checks refuse it.
+                launch("register", image, () -> runner.submit(registration.get()));
+            }
+            return;
+        }
+        registered = true;
+        if (me.missing() || me.suspect() || !me.address().equals(address)) {
+            launch("rejoin", image, () -> runner.submit(new RejoinServerCommand(self, address)));
+        }
+        for (ReplicaImage r : image.images().onServer(self).values()) {
+            if (!r.landed()) {
+                launch("fetch:" + r.ref(), image, () -> runner.fetch(image, r.ref(), r.source(), false));
+            }
+        }
+        Plan plan = GridPlanner.plan(image);
+        for (PlanAction action : plan.actionsFor(self)) {
+            launch(key(action), image, () -> runner.run(image, action));
+        }
+        long now = clock.getAsLong();
+        if (now - lastSync >= SYNC_INTERVAL_MS) {
+            lastSync = now;
+            launch("sync", image, this::sync);
+        }
+    }
+
+    /**
+     * Lets the reconciler record this server when the grid does not know it yet (after a crash
+     * between joining the Raft group and recording the server); never after it was removed.
+     */
+    public void registerWith(java.util.function.Supplier<MeshCommand> join) {
+        this.registration = join;
+    }
+
+    /** Actions running now, by key (for health and tests). */
+    public Map<String, Long> inFlight() {
+        return Map.copyOf(inFlight);
+    }
+
+    public long actionsStarted() {
+        return actionsStarted.get();
+    }
+
+    public long actionsFailed() {
+        return actionsFailed.get();
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private void launch(String key, ClusterImage image, Work work) {
+        long now = clock.getAsLong();
+        Long done = completedAt.get(key);
+        if (done != null) {
+            if (image.index() <= done) {
+                return;
+            }
+            completedAt.remove(key, done);
+        }
+        if (notBefore.getOrDefault(key, 0L) > now || inFlight.putIfAbsent(key, now) != null) {
+            return;
+        }
+        actionsStarted.incrementAndGet();
+        try {
+            workers.execute(() -> {
+                try {
+                    work.run();
+                    notBefore.remove(key);
+                } catch (Exception e) {
+                    actionsFailed.incrementAndGet();
+                    LOG.warn("{} on {} failed, retrying in {} ms: {}", key, self, BACKOFF_MS, e.toString());
+                    notBefore.put(key, clock.getAsLong() + BACKOFF_MS);
+                } finally {
+                    completedAt.put(key, appliedIndex.getAsLong());
+                    inFlight.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key);
+        }
+    }
+
+    static String key(PlanAction action) {
+        return switch (action) {
+            case PlanAction.FetchReplica a -> "fetch:" + a.ref();
+            case PlanAction.DropReplica a -> "drop:" + a.ref();
+            case PlanAction.AllocateVms a -> "allocate:" + a.template();
+            case PlanAction.BuildVm a -> "vm:" + a.vmId();
+            case PlanAction.StartVm a -> "vm:" + a.vmId();
+            case PlanAction.StopVm a -> "vm:" + a.vmId();
+            case PlanAction.RegenerateVm a -> "vm:" + a.vmId();
+            case PlanAction.RetireVm a -> "vm:" + a.vmId();
+            case PlanAction.DeleteVm a -> "vm:" + a.vmId();
+        };
+    }
+
+    /**
+     * Brings the image in line with what the host really runs: VMs the host lost are reported
+     * unhealthy (and so replaced), power states the image missed are reported, and VMs the host has
+     * but the grid does not are deleted.
+     */
+    private void sync() throws Exception {
+        Map<String, VmStatus> onHost = new HashMap<>();
+        for (VmStatus s : driver.list()) {
+            onHost.put(s.vmId(), s);
+        }
+        // The image is read after the host's list: every VM the host defined had been allocated in
+        // an image applied before, so a VM missing from this image is really not the grid's.
+        ClusterImage image = latest.get();
+        for (VmImage vm : image.vms().all()) {
+            if (!vm.server().equals(self) || vm.state() == VmState.ALLOCATED || inFlight.containsKey("vm:" + vm.vmId())) {
+                continue;
+            }
+            VmStatus host = onHost.remove(vm.vmId());
+            MeshCommand fix = reconcileOne(vm, host);
+            if (fix != null) {
+                runner.submit(fix);
+            }
+        }
+        for (String orphan : onHost.keySet()) {
+            if (image.vms().get(orphan).isEmpty() && !inFlight.containsKey("vm:" + orphan)) {
+                LOG.info("deleting VM {} from host {}: the grid no longer has it", orphan, self);
+                try {
+                    driver.destroy(orphan);
+                    driver.delete(orphan);
+                } catch (io.deskmesh.hypervisor.VmNotFoundException gone) {
+                    LOG.debug("orphan {} vanished meanwhile", orphan);
+                }
+            }
+        }
+    }
+
+    private static MeshCommand reconcileOne(VmImage vm, VmStatus host) {
+        boolean retiring = vm.state() == VmState.RETIRING || vm.state() == VmState.UNHEALTHY;
+        if (host == null) {
+            return retiring ? null : new MarkVmUnhealthyCommand(vm.vmId(), "not found on its host");
+        }
+        if (host.state() == VmPowerState.CRASHED && !retiring) {
+            return new MarkVmUnhealthyCommand(vm.vmId(), "crashed");
+        }
+        if (vm.state() == VmState.RUNNING && !host.state().poweredOn()) {
+            return new ReportVmStoppedCommand(vm.vmId());
+        }
+        if (vm.state() == VmState.STOPPED && host.state().poweredOn()) {
+            return new ReportVmStartedCommand(vm.vmId());
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.deskmesh.raft;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Chooses which servers vote in the grid's Raft group. Pure and deterministic; thread-safe.
+ *
+ * <p><b>Goals.</b> Commit latency must not grow with the grid, so only a few servers vote; the
+ * voters should be servers that answer, so the grid keeps a majority when some are lost; and
+ * membership should not churn, because every change is a Raft reconfiguration.
+ *
+ * <p><b>Constraints.</b> At most {@value #MAX_VOTERS} voters, and an odd number (an even count adds a
+ * server to the quorum without tolerating one more failure). With three or more servers, at least
+ * three vote, even when fewer answer: shrinking to one voter would leave every commit on one disk.
+ * Voters are chosen only among the known peers.
+ *
+ * <p><b>Algorithm.</b> The target size is the largest odd number not above
+ * {@code min(5, peers, max(3, live peers))} (1 with fewer than three peers). Candidates are ranked:
+ * live current voters, then live listeners, then unreachable current voters, then unreachable
+ * listeners, each group by id; the first {@code size} win. {@link #nextStep} then moves from the
+ * current voters toward that target one server at a time, because Ratis refuses a change that
+ * replaces a majority of the voters in one step.
+ */
+public final class VoterPolicy {
+    public static final int MAX_VOTERS = 5;
+
+    private VoterPolicy() {
+    }
+
+    /**
+     * The voters the grid should have.
+     *
+     * @param currentVoters the voters now
+     * @param allPeers      every peer, voters and listeners (current voters are added if missing)
+     * @param livePeers     the peers that answer now
+     * @return the chosen voter ids, sorted
+     */
+    public static SortedSet<String> choose(Set<String> currentVoters, Set<String> allPeers, Set<String> livePeers) {
+        SortedSet<String> all = new TreeSet<>(allPeers);
+        all.addAll(currentVoters);
+        if (all.isEmpty()) {
+            return Collections.emptySortedSet();
+        }
+        long live = all.stream().filter(livePeers::contains).count();
+        int size = largestOdd(all.size() < 3 ? 1 : Math.min(MAX_VOTERS, Math.min(all.size(), Math.max(3, live))));
+
+        List<String> ranked = new ArrayList<>(all.size());
+        addWhere(ranked, all, id -> currentVoters.contains(id) && livePeers.contains(id));
+        addWhere(ranked, all, id -> !currentVoters.contains(id) && livePeers.contains(id));
+        addWhere(ranked, all, id -> currentVoters.contains(id) && !livePeers.contains(id));
+        addWhere(ranked, all, id -> !currentVoters.contains(id) && !livePeers.contains(id));
+        return Collections.unmodifiableSortedSet(new TreeSet<>(ranked.subList(0, size)));
+    }
+
+    /**
+     * One reconfiguration step from {@code current} toward {@code target}: swap one voter when both
+     * sides differ, else add one or remove one. Returns {@code target} when already there.
+     */
+    public static SortedSet<String> nextStep(Set<String> current, Set<String> target) {
+        SortedSet<String> toAdd = new TreeSet<>(target);
+        toAdd.removeAll(current);
+        SortedSet<String> toRemove = new TreeSet<>(current);
+        toRemove.removeAll(target);
+        SortedSet<String> next = new TreeSet<>(current);
+        if (!toRemove.isEmpty()) {
+            next.remove(toRemove.last());
+        }
+        if (!toAdd.isEmpty()) {
+            next.add(toAdd.first());
+        }
+        return Collections.unmodifiableSortedSet(next);
+    }
+
+    private static int largestOdd(long n) {
+        return (int) (n % 2 == 1 ? n : Math.max(1, n - 1));
+    }
+
+    private static void addWhere(List<String> out, SortedSet<String> ids, Predicate<String> p) {
+        ids.stream().filter(p).forEach(out::add);
+    }
+}

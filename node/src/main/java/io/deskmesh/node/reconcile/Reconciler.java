@@ -57,6 +57,7 @@ public final class Reconciler implements AutoCloseable {
     private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
     private volatile long lastSync;
     private volatile boolean registered;
+    private volatile boolean hostDown;
     private volatile boolean removedLogged;
     private volatile java.util.function.Supplier<MeshCommand> registration;
     private final AtomicLong actionsStarted = new AtomicLong();
@@ -103,7 +104,11 @@ public final class Reconciler implements AutoCloseable {
         }
         registered = true;
         if (me.missing() || me.suspect() || !me.address().equals(address)) {
-            launch("rejoin", image, () -> runner.submit(new RejoinServerCommand(self, address)));
+            launch("rejoin", image, () -> {
+                driver.host(); // only a server whose hypervisor answers comes back
+                hostDown = false;
+                runner.submit(new RejoinServerCommand(self, address));
+            });
         }
         for (ReplicaImage r : image.images().onServer(self).values()) {
             if (!r.landed()) {
@@ -132,6 +137,15 @@ public final class Reconciler implements AutoCloseable {
     /** Actions running now, by key (for health and tests). */
     public Map<String, Long> inFlight() {
         return Map.copyOf(inFlight);
+    }
+
+    /**
+     * Whether this node's hypervisor stopped answering (a call failed with HostUnavailable and none
+     * has succeeded since). The node then answers pings with 503, so the leader records it missing,
+     * and it does not ask to rejoin until the hypervisor answers again.
+     */
+    public boolean hostDown() {
+        return hostDown;
     }
 
     public long actionsStarted() {
@@ -165,6 +179,9 @@ public final class Reconciler implements AutoCloseable {
                     work.run();
                     notBefore.remove(key);
                 } catch (Exception e) {
+                    if (e instanceof io.deskmesh.hypervisor.HostUnavailableException) {
+                        hostDown = true;
+                    }
                     actionsFailed.incrementAndGet();
                     LOG.warn("{} on {} failed, retrying in {} ms: {}", key, self, BACKOFF_MS, e.toString());
                     notBefore.put(key, clock.getAsLong() + BACKOFF_MS);
@@ -202,6 +219,7 @@ public final class Reconciler implements AutoCloseable {
         for (VmStatus s : driver.list()) {
             onHost.put(s.vmId(), s);
         }
+        hostDown = false;
         // The image is read after the host's list: every VM the host defined had been allocated in
         // an image applied before, so a VM missing from this image is really not the grid's.
         ClusterImage image = latest.get();

@@ -14,21 +14,29 @@ import java.util.function.Consumer;
 
 /**
  * A one-process stand-in for the Raft log in reconciler tests: commands apply in submission order,
- * each as its own entry stamped with wall-clock time, and every new image is handed to listeners on
- * a separate thread, as the real state machine does. Thread-safe.
+ * each as its own entry stamped with wall-clock time, and the latest image is handed to listeners on
+ * a separate thread, coalesced, as the real state machine does. Thread-safe.
  */
 final class InMemoryLog implements CommandGateway, AutoCloseable {
     private ClusterImage image = ClusterImage.EMPTY;
     private final List<Consumer<ClusterImage>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService notifier = Executors.newSingleThreadExecutor();
+    private final java.util.concurrent.atomic.AtomicReference<ClusterImage> pending = new java.util.concurrent.atomic.AtomicReference<>();
 
     @Override
     public synchronized CompletableFuture<Reply> submit(MeshCommand command) {
         CommandProcessor.BatchResult r = CommandProcessor.apply(image, image.index() + 1, System.currentTimeMillis(),
                 List.of(command));
         image = r.image();
-        ClusterImage now = image;
-        notifier.execute(() -> listeners.forEach(l -> l.accept(now)));
+        // Coalesce like the real state machine's publisher: listeners get the latest image, never a backlog.
+        if (pending.getAndSet(image) == null) {
+            notifier.execute(() -> {
+                ClusterImage latest = pending.getAndSet(null);
+                if (latest != null) {
+                    listeners.forEach(l -> l.accept(latest));
+                }
+            });
+        }
         return CompletableFuture.completedFuture(r.replies().get(0));
     }
 

@@ -102,7 +102,6 @@ public final class VmAllocationPlanner {
                 donors.put(i, new ArrayDeque<>(free));
             }
         }
-        int[] added = new int[p.servers.size()];
         int moves = 0;
         while (moves < budget && !donors.isEmpty()) {
             int hi = -1;
@@ -126,15 +125,10 @@ public final class VmAllocationPlanner {
             }
             retired.add(vm.vmId());
             actions.add(new PlanAction.RetireVm(vm.server(), vm.vmId(), "moved to even out load"));
+            // Project the move as the next pass will make it, so this pass does not over-retire.
             p.release(hi, vm.cpus(), vm.memoryMb());
             p.add(lo, t, 1);
-            added[lo]++;
             moves++;
-        }
-        for (int i = 0; i < added.length; i++) {
-            if (added[i] > 0) {
-                actions.add(new PlanAction.AllocateVms(p.servers.get(i).name(), t.name(), added[i]));
-            }
         }
         return moves;
     }

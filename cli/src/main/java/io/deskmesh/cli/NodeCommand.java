@@ -67,6 +67,11 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--missing-after", description = "Seconds without an answer before a server is recorded missing (default 5).")
     Integer missingAfter;
 
+    @Option(names = "--admin-password", defaultValue = "${env:DESKMESH_ADMIN_PASSWORD}",
+            description = {"Password of the grid's first admin ('admin'), created when this node bootstraps a grid;",
+                    "default: $DESKMESH_ADMIN_PASSWORD, else generated and printed once. Ignored when joining."})
+    String adminPassword;
+
     @Override
     public Integer call() throws Exception {
         Properties file = load(config);
@@ -78,7 +83,8 @@ public final class NodeCommand implements Callable<Integer> {
             cfg = new NodeConfig(pick(name, file, "name"), dataDir == null ? null : Path.of(dataDir),
                     pick(http, file, "http"), pick(peer, file, "peer"), pick(join, file, "join"), pick(token, file, "token"),
                     orDefault(pick(driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
-                    Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)));
+                    Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)),
+                    pick(adminPassword, file, "admin-password"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -94,6 +100,13 @@ public final class NodeCommand implements Callable<Integer> {
             out.println("This node bootstrapped a new grid. Join more servers with:");
             out.println("  deskmesh node --name NAME --data DIR --http HOST:PORT --peer HOST:PORT --join " + cfg.http()
                     + " --token " + node.joinToken());
+            if (node.generatedAdminPassword().isPresent()) {
+                out.println("Its admin is 'admin' with password " + node.generatedAdminPassword().get()
+                        + " (shown once; change it with PUT /api/v1/users/admin).");
+            } else {
+                out.println("Its admin is 'admin' with the password given (--admin-password, DESKMESH_ADMIN_PASSWORD"
+                        + " or --config).");
+            }
         }
         out.flush();
         stop.await();
@@ -111,7 +124,7 @@ public final class NodeCommand implements Callable<Integer> {
             }
             for (String key : p.stringPropertyNames()) {
                 if (!java.util.Set.of("name", "data", "http", "peer", "join", "token", "driver", "site", "sim-cpus",
-                        "sim-memory-mb", "sim-disk-mb", "missing-after").contains(key)) {
+                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password").contains(key)) {
                     throw new IllegalArgumentException("--config " + file + ": unknown key '" + key + "'");
                 }
             }

@@ -1,84 +1,93 @@
 package io.deskmesh.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.Callable;
+/** {@code deskmesh server ...}: the grid's servers, and taking them out of service. */
+@Command(name = "server", description = "Manages the grid's servers: list, drain, resume, remove.",
+        subcommands = {ServerCommand.ListAll.class, ServerCommand.Drain.class, ServerCommand.Resume.class,
+                ServerCommand.Remove.class})
+public final class ServerCommand extends CommandGroup {
+    static final String PATH = "/api/v1/servers";
 
-/** {@code deskmesh server ...}: server membership. */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Manages the grid's servers.",
-        subcommands = {ServerCommand.Remove.class})
-public final class ServerCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: remove");
+    @Command(name = "list", description = "Lists the servers with their state and load.")
+    static final class ListAll extends ApiCommand.Read {
+        @Override
+        void run(ApiClient client) {
+            JsonNode answer = client.get(PATH);
+            print(answer, () -> {
+                TableWriter t = new TableWriter().column("NAME").column("STATE").column("SITE").column("ADDRESS")
+                        .number("LOAD").number("VMS").number("SESSIONS");
+                for (JsonNode n : Json.items(answer, "servers")) {
+                    // Load figures sit in "usage" here, at the top level in the cluster view.
+                    JsonNode usage = n.path("usage").isObject() ? n.path("usage") : n;
+                    t.row(Json.text(n, "name"), StatusCommand.state(n), Json.text(n, "site"), Json.text(n, "address"),
+                            StatusCommand.percent(usage.path("utilisation")), Json.text(usage, "vms"),
+                            Json.text(n, "sessions"));
+                }
+                t.print(out(), "no servers");
+            });
+        }
     }
 
-    /** {@code deskmesh server remove NAME}. */
-    @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Takes a server out of the grid for good: ends its sessions, forgets its VMs and images,"
-                    + " and removes it from the Raft group. Stop that node afterwards.")
-    public static final class Remove implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME", description = "The server to remove.")
+    @Command(name = "drain", description = "Drains a server: it keeps what it hosts but is given nothing new.")
+    static final class Drain extends ApiCommand {
+        @Parameters(paramLabel = "NAME", converter = Inputs.Name.class, description = "The server.")
         String name;
 
-        @Option(names = "--node", required = true, description = "Any member's HTTP address, e.g. http://127.0.0.1:8080.")
-        String node;
+        @Override
+        void run(ApiClient client) {
+            client.post(PATH + "/" + name + "/drain", null);
+            out().println("server " + name + " is draining: it keeps its sessions and VMs but gets nothing new;"
+                    + " 'deskmesh server resume " + name + "' undoes it");
+        }
+    }
 
-        @Option(names = "--token", required = true, description = "The grid's join token.")
-        String token;
+    @Command(name = "resume", description = "Puts a drained server back into service.")
+    static final class Resume extends ApiCommand {
+        @Parameters(paramLabel = "NAME", converter = Inputs.Name.class, description = "The server.")
+        String name;
 
         @Override
-        public Integer call() throws Exception {
-            URI base;
-            try {
-                base = URI.create(node.startsWith("http") ? node : "http://" + node);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--node '" + node + "' is not an address: " + e.getMessage());
+        void run(ApiClient client) {
+            client.post(PATH + "/" + name + "/resume", null);
+            out().println("server " + name + " is active again");
+        }
+    }
+
+    @Command(name = "remove", description = {"Takes a server out of the grid for good.",
+            "Ends its sessions, forgets its VMs and image copies, and removes it from the Raft group; stop that node"
+                    + " afterwards. Asks for confirmation unless --yes is given."})
+    static final class Remove extends ApiCommand {
+        @Parameters(paramLabel = "NAME", converter = Inputs.Name.class, description = "The server to remove.")
+        String name;
+
+        @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+        boolean yes;
+
+        @Override
+        void validate() {
+            if (yes) {
+                return;
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest request = HttpRequest.newBuilder(base.resolve("/internal/v1/servers/" + name + "/remove"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
-            HttpResponse<String> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("cannot reach " + base + ": " + e.getMessage());
-                return 1;
+            CliEnv.Terminal terminal = env().terminal();
+            if (terminal == null) {
+                throw invalid("removing server " + name + " cannot be undone and there is no terminal to confirm on;"
+                        + " pass --yes");
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (response.statusCode() == 200) {
-                out.println("removed server " + name);
-                return 0;
+            String answer = terminal.readLine("Remove server " + name + " from the grid for good? Its sessions end and"
+                    + " its VMs and image copies are forgotten. [y/N] ");
+            if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+                throw new CliFailure("not removed");
             }
-            String message = response.body();
-            try {
-                JsonNode err = new ObjectMapper().readTree(message).path("error");
-                message = err.path("message").asText(message);
-            } catch (Exception ignored) {
-                // not JSON: print it as it came
-            }
-            spec.commandLine().getErr().println("could not remove server " + name + ": " + message);
-            return 1;
+        }
+
+        @Override
+        void run(ApiClient client) {
+            client.delete(PATH + "/" + name);
+            out().println("removed server " + name + "; stop its node process now");
         }
     }
 }

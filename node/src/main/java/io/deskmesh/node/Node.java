@@ -20,6 +20,10 @@ import io.deskmesh.model.command.RemoveServerCommand;
 import io.deskmesh.model.command.Reply;
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.node.api.broker.Broker;
+import io.deskmesh.node.api.broker.BrokerSettings;
+import io.deskmesh.node.api.broker.GridVmPreparer;
+import io.deskmesh.node.api.broker.HostPreparer;
 import io.deskmesh.node.http.ClusterView;
 import io.deskmesh.node.http.NodeHttp;
 import io.deskmesh.node.http.NodeMetrics;
@@ -57,7 +61,10 @@ public final class Node implements AutoCloseable {
     private final FailureDetector failures;
     private final NodeMetrics metrics;
     private final NodeHttp http;
+    private final io.deskmesh.node.api.Api api;
+    private final Broker broker;
     private final boolean bootstrapped;
+    private volatile String generatedAdminPassword;
 
     private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped) throws IOException {
         this.config = config;
@@ -73,7 +80,13 @@ public final class Node implements AutoCloseable {
         this.reconciler = new Reconciler(config.name(), config.http(), driver, new StoreReplicas(store, fetcher),
                 this::timedSubmit, System::currentTimeMillis, raft::image, 4);
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
-        this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), null);
+        HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands));
+        this.api = new io.deskmesh.node.api.Api(new io.deskmesh.node.api.ApiContext(config.name(), raft::image,
+                commands -> raft.submitter().submitAll(commands), identity.token(), System::currentTimeMillis,
+                new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()));
+        this.broker = new Broker(api.context(), host, api.authenticator(), raft::isLeader, BrokerSettings.DEFAULTS);
+        api.add(broker);
+        this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), api);
     }
 
     /** Starts a node: restarts from its data, joins through {@code config.join()}, or bootstraps a grid. */
@@ -119,6 +132,7 @@ public final class Node implements AutoCloseable {
         raft.addImageListener(reconciler::onImage);
         if (bootstrapped) {
             submit(new CreateGridCommand(identity.gridId()));
+            bootstrapAdmin();
         }
         if (fresh) {
             Reply r = submit(joinCommand());
@@ -128,7 +142,22 @@ public final class Node implements AutoCloseable {
         }
         reconciler.registerWith(this::joinCommand);
         failures.start();
+        broker.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
+    }
+
+    /** Creates the grid's first admin, with the configured password or a generated one kept for {@link #generatedAdminPassword}. */
+    private void bootstrapAdmin() throws Exception {
+        String password = config.adminPassword();
+        if (password == null) {
+            password = io.deskmesh.node.api.auth.BootstrapAdmin.generatePassword();
+            generatedAdminPassword = password;
+        }
+        List<Reply> r = raft.submitter().submitAll(io.deskmesh.node.api.auth.BootstrapAdmin.commands(config.name(), password,
+                new io.deskmesh.node.auth.PasswordHasher())).get(30, TimeUnit.SECONDS);
+        if (r.get(0) instanceof Reply.Failed f) {
+            throw new IllegalStateException("creating the grid's admin failed: " + f.message());
+        }
     }
 
     private JoinServerCommand joinCommand() {
@@ -184,8 +213,23 @@ public final class Node implements AutoCloseable {
         return reconciler;
     }
 
-    public LocalImageStore imageStore() {
+    /** This server's hypervisor driver (tests inject faults through it). */
+    public HypervisorDriver driver() {
+        return driver;
+    }
+
+        public LocalImageStore imageStore() {
         return store;
+    }
+
+    /** The admin password this node generated when it bootstrapped the grid (show it once), if it did. */
+    public java.util.Optional<String> generatedAdminPassword() {
+        return java.util.Optional.ofNullable(generatedAdminPassword);
+    }
+
+    /** The public REST API this node serves. */
+    public io.deskmesh.node.api.Api api() {
+        return api;
     }
 
     public boolean bootstrapped() {
@@ -195,6 +239,31 @@ public final class Node implements AutoCloseable {
     /** Submits a command through this node's write path and waits for its reply. */
     public Reply execute(MeshCommand command) throws Exception {
         return submit(command);
+    }
+
+    /** The Raft group's membership as the API shows and changes it. */
+    private final class RaftPeers implements io.deskmesh.node.api.ApiContext.RaftPeers {
+        @Override
+        public String role(String server) {
+            try {
+                var m = raft.membership();
+                if (server.equals(raft.leaderId())) {
+                    return "leader";
+                }
+                return m.voterIds().contains(server) ? "voter" : m.listenerIds().contains(server) ? "listener" : "none";
+            } catch (RuntimeException e) {
+                return "unknown";
+            }
+        }
+
+        @Override
+        public boolean remove(String server) throws IOException {
+            if (!raft.membership().contains(server)) {
+                return false;
+            }
+            raft.removePeer(server);
+            return true;
+        }
     }
 
     private final class Backend implements NodeHttp.Backend {
@@ -252,6 +321,10 @@ public final class Node implements AutoCloseable {
 
         @Override
         public Map<String, Object> ping() {
+            if (reconciler.hostDown()) {
+                // Not an answer: the leader records this server missing until its hypervisor is back.
+                throw new IllegalStateException("the hypervisor of node '" + config.name() + "' is not answering");
+            }
             return Map.of("node", config.name(), "index", raft.image().index());
         }
 
@@ -306,7 +379,9 @@ public final class Node implements AutoCloseable {
     public void close() {
         closeQuietly(failures);
         closeQuietly(reconciler);
+        closeQuietly(broker);
         closeQuietly(http);
+        closeQuietly(api);
         closeQuietly(fetcher);
         closeQuietly(raft);
         closeQuietly(driver);

@@ -23,9 +23,18 @@ import java.util.regex.Pattern;
  * @param site         the site this server stands in
  * @param simCapacity  capacity the sim driver offers
  * @param missingAfter a server silent this long is recorded missing
+ * @param adminPassword the password of the bootstrap admin ('admin') this node creates when it bootstraps
+ *                     a grid; null to generate one (see {@link Node#generatedAdminPassword()}); ignored
+ *                     when joining or restarting
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
-                         String driver, String site, Capacity simCapacity, Duration missingAfter) {
+                         String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword) {
+    /** Without an admin password: a bootstrapping node generates one. */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, null);
+    }
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})");
     public static final Capacity DEFAULT_SIM_CAPACITY = new Capacity(16, 65_536, 1_000_000);
@@ -64,6 +73,22 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         if (missingAfter.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--missing-after " + missingAfter.toMillis() + " ms is too short: use 1 s or more");
         }
+        if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 1024)) {
+            throw new IllegalArgumentException("--admin-password is " + adminPassword.length() + " characters long: use 8 to 1024");
+        }
+    }
+
+    /** The same configuration with the bootstrap admin's password. */
+    public NodeConfig withAdminPassword(String password) {
+        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password);
+    }
+
+    /** Like the record's, but never shows the admin password. */
+    @Override
+    public String toString() {
+        return "NodeConfig[name=" + name + ", dataDir=" + dataDir + ", http=" + http + ", raft=" + raft + ", join=" + join
+                + ", driver=" + driver + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
+                + (adminPassword == null ? "" : ", adminPassword=(set)") + "]";
     }
 
     public String httpHost() {

@@ -41,6 +41,7 @@ import io.deskmesh.model.command.ResumeServerCommand;
 import io.deskmesh.model.command.RetireVmCommand;
 import io.deskmesh.model.command.RevokeGrantCommand;
 import io.deskmesh.model.command.SetGroupMembersCommand;
+import io.deskmesh.model.command.SetUserGroupsCommand;
 import io.deskmesh.model.command.StartReplicaTransferCommand;
 import io.deskmesh.model.command.SuspectServerCommand;
 import io.deskmesh.model.command.UpdateTemplateCommand;
@@ -214,6 +215,7 @@ public final class Samples {
             case CREATE_GROUP -> new CreateGroupCommand("finance", List.of("ann", "bob"));
             case DELETE_GROUP -> new DeleteGroupCommand("finance");
             case SET_GROUP_MEMBERS -> new SetGroupMembersCommand("finance", List.of("bob"));
+            case SET_USER_GROUPS -> new SetUserGroupsCommand("ann", List.of("finance", "staff"));
             case CREATE_GRANT -> new CreateGrantCommand("office", null, "finance");
             case REVOKE_GRANT -> new RevokeGrantCommand("g-2p-1");
             case RESERVE_DESKTOP -> new ReserveDesktopCommand("ann", "office", List.of("s3"));

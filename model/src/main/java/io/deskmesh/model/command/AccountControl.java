@@ -102,6 +102,28 @@ final class AccountControl {
         return CommandResult.done(out);
     }
 
+    static CommandResult setUserGroups(ClusterImage image, SetUserGroupsCommand c, CommandContext ctx) {
+        user(image, c.user());
+        Set<String> wanted = new TreeSet<>();
+        for (String g : c.groups()) {
+            group(image, g);
+            wanted.add(g);
+        }
+        Set<String> now = image.accounts().groupsOf(c.user());
+        List<MeshRecord> out = new ArrayList<>();
+        for (String g : now) {
+            if (!wanted.contains(g)) {
+                out.add(new GroupMemberRemovedRecord(g, c.user(), ctx.at()));
+            }
+        }
+        for (String g : wanted) {
+            if (!now.contains(g)) {
+                out.add(new GroupMemberAddedRecord(g, c.user(), ctx.at()));
+            }
+        }
+        return CommandResult.done(out);
+    }
+
     static CommandResult deleteGroup(ClusterImage image, DeleteGroupCommand c, CommandContext ctx) {
         group(image, c.name());
         List<MeshRecord> out = new ArrayList<>();

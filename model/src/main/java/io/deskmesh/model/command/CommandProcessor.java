@@ -82,6 +82,7 @@ public final class CommandProcessor {
             case CreateGroupCommand c -> AccountControl.createGroup(image, c, ctx);
             case DeleteGroupCommand c -> AccountControl.deleteGroup(image, c, ctx);
             case SetGroupMembersCommand c -> AccountControl.setMembers(image, c, ctx);
+            case SetUserGroupsCommand c -> AccountControl.setUserGroups(image, c, ctx);
             case CreateGrantCommand c -> AccountControl.createGrant(image, c, ctx);
             case RevokeGrantCommand c -> AccountControl.revokeGrant(image, c, ctx);
             case ReserveDesktopCommand c -> SessionControl.reserve(image, c, ctx);

@@ -41,6 +41,7 @@ public enum CommandType {
     CREATE_GROUP(63, CreateGroupCommand.class),
     DELETE_GROUP(64, DeleteGroupCommand.class),
     SET_GROUP_MEMBERS(65, SetGroupMembersCommand.class),
+    SET_USER_GROUPS(66, SetUserGroupsCommand.class),
     CREATE_GRANT(68, CreateGrantCommand.class),
     REVOKE_GRANT(69, RevokeGrantCommand.class),
     RESERVE_DESKTOP(80, ReserveDesktopCommand.class),

@@ -39,6 +39,7 @@ public sealed interface MeshCommand permits
         CreateGroupCommand,
         DeleteGroupCommand,
         SetGroupMembersCommand,
+        SetUserGroupsCommand,
         CreateGrantCommand,
         RevokeGrantCommand,
         ReserveDesktopCommand,

@@ -23,6 +23,12 @@ import java.util.TreeSet;
  * template. Stateless, thread-safe.
  */
 final class SessionControl {
+    /**
+     * A connect on a connected session older than this records it again, which moves the session's
+     * {@code since} (its last activity, for idle timeouts) without a log write per keep-alive.
+     */
+    static final long ACTIVITY_REFRESH_MS = 60_000;
+
     private SessionControl() {
     }
 
@@ -60,7 +66,7 @@ final class SessionControl {
 
     static CommandResult connect(ClusterImage image, ConnectSessionCommand c, CommandContext ctx) {
         SessionImage s = session(image, c.sessionId());
-        if (s.state() == SessionState.CONNECTED) {
+        if (s.state() == SessionState.CONNECTED && ctx.at() - s.since() < ACTIVITY_REFRESH_MS) {
             return CommandResult.done(List.of());
         }
         return CommandResult.of(Reply.DONE, new SessionConnectedRecord(s.id(), ctx.at()));

@@ -12,7 +12,8 @@ import io.deskmesh.model.record.SessionState;
  * @param server     the server hosting that VM
  * @param state      reserved, connected or disconnected
  * @param reservedAt log time of the reservation
- * @param since      log time of the last state change
+ * @param since      log time of the last state change, or of the last recorded activity of a connected
+ *                   session (see {@code ConnectSessionCommand}); idle and disconnect timeouts count from it
  */
 public record SessionImage(String id, String user, String template, String vmId, String server, SessionState state,
                            long reservedAt, long since) {

@@ -78,13 +78,15 @@ public final class DemoGrid implements AutoCloseable {
     /** Starts the nodes and seeds the grid on first start. */
     public Started start(Options options) throws Exception {
         String token = null;
+        // node1 creates the admin when it bootstraps the grid; on a restart the grid keeps its own
+        String adminPassword = options.adminPassword() != null ? options.adminPassword() : generated();
         for (int i = 1; i <= options.nodes(); i++) {
             String http = "127.0.0.1:" + (options.httpBase() + i - 1);
             String raft = "127.0.0.1:" + (options.httpBase() + 1000 + i - 1);
             boolean first = i == 1;
             NodeConfig config = new NodeConfig("node" + i, root.resolve("node" + i), http, raft,
                     first ? null : "127.0.0.1:" + options.httpBase(), first ? null : token, "sim",
-                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5));
+                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null);
             Node node = Node.start(config);
             nodes.add(node);
             if (first) {
@@ -92,23 +94,20 @@ public final class DemoGrid implements AutoCloseable {
             }
         }
         Node head = nodes.get(0);
-        boolean seed = head.image().templates().size() == 0 && head.image().accounts().users().isEmpty();
-        String adminPassword = null;
+        boolean seed = head.image().templates().size() == 0 && head.image().accounts().users().size() <= 1;
         String userPassword = null;
         if (seed) {
-            adminPassword = options.adminPassword() != null ? options.adminPassword() : generated();
             userPassword = options.userPassword() != null ? options.userPassword() : generated();
-            seed(head, adminPassword, userPassword, options.users());
+            seed(head, userPassword, options.users());
         }
-        return new Started(nodes.stream().map(Node::url).toList(), adminPassword, userPassword, seed, root, temporary,
-                token);
+        return new Started(nodes.stream().map(Node::url).toList(), seed ? adminPassword : null, userPassword, seed, root,
+                temporary, token);
     }
 
-    private static void seed(Node head, String adminPassword, String userPassword, int users) throws Exception {
+    private static void seed(Node head, String userPassword, int users) throws Exception {
         PasswordHasher hasher = new PasswordHasher();
         String userHash = hasher.hash(userPassword);
         List<MeshCommand> batch = new ArrayList<>();
-        batch.add(new CreateUserCommand(ADMIN, hasher.hash(adminPassword), Role.ADMIN, ""));
         List<String> names = new ArrayList<>();
         for (int u = 1; u <= users; u++) {
             names.add("user" + u);

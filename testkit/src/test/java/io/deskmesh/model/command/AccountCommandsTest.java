@@ -120,6 +120,24 @@ class AccountCommandsTest {
     }
 
     @Test
+    void aUsersGroupsAreSetAsADifferenceAtApplyTime() {
+        GridFixture g = GridFixture.grid().user("ann").user("bob").group("fin", "bob").group("ops", "ann").group("dev");
+        g.refused(new SetUserGroupsCommand("zed", List.of("fin")), ErrorCode.NOT_FOUND, "user 'zed' does not exist");
+        g.refused(new SetUserGroupsCommand("ann", List.of("fin", "nope")), ErrorCode.NOT_FOUND, "group 'nope' does not exist");
+        assertThat(g.clusterImage().accounts().groupsOf("ann")).containsExactly("ops");
+
+        g.run(new SetUserGroupsCommand("ann", List.of("fin", "dev", "fin")));
+        assertThat(g.lastRecords()).containsExactly(new GroupMemberRemovedRecord("ops", "ann", g.now()),
+                new GroupMemberAddedRecord("dev", "ann", g.now()), new GroupMemberAddedRecord("fin", "ann", g.now()));
+        assertThat(g.clusterImage().accounts().members("fin")).as("bob stays").containsExactly("ann", "bob");
+        g.run(new SetUserGroupsCommand("ann", List.of("dev", "fin")));
+        assertThat(g.lastRecords()).isEmpty();
+        g.run(new SetUserGroupsCommand("ann", null));
+        assertThat(g.clusterImage().accounts().groupsOf("ann")).isEmpty();
+        assertThat(g.clusterImage().accounts().groupExists("ops")).isTrue();
+    }
+
+    @Test
     void deletingAGroupRevokesItsGrants() {
         GridFixture g = GridFixture.grid().server("s1").template("office").user("ann").group("fin", "ann")
                 .grantGroup("office", "fin");

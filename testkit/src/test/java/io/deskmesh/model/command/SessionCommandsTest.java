@@ -217,6 +217,21 @@ class SessionCommandsTest {
     }
 
     @Test
+    void aConnectOnAConnectedSessionRecordsActivityAtMostOncePerMinute() {
+        GridFixture g = pool("kiosk", false, 1).user("ann").grant("kiosk", "ann");
+        String id = g.login("ann", "kiosk").sessionId();
+        g.connect(id);
+        long connectedAt = g.now();
+        g.advance(59_999).connect(id);
+        assertThat(g.lastRecords()).isEmpty();
+        assertThat(g.session(id).since()).isEqualTo(connectedAt);
+        g.advance(1).connect(id);
+        assertThat(g.lastRecords()).containsExactly(new SessionConnectedRecord(id, g.now()));
+        assertThat(g.session(id).since()).isEqualTo(connectedAt + 60_000);
+        assertThat(g.session(id).state()).isEqualTo(SessionState.CONNECTED);
+    }
+
+    @Test
     void excludedServersAreSkipped() {
         GridFixture g = pool("kiosk", false, 2).user("ann").user("bob").grant("kiosk", "ann").grant("kiosk", "bob");
         assertThat(g.login("ann", "kiosk", "s1").server()).isEqualTo("s2");

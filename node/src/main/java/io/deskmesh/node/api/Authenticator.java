@@ -1,0 +1,24 @@
+package io.deskmesh.node.api;
+
+import io.javalin.http.Context;
+
+/**
+ * Finds who is calling from a request's {@code Authorization: Bearer} token or session cookie.
+ * Thread-safe.
+ */
+public interface Authenticator {
+    /**
+     * The caller, or an {@link ApiException} with status 401 (no, expired, revoked or forged token; a
+     * deleted user) — never says which.
+     */
+    Principal require(Context ctx);
+
+    /** The caller if an admin; 401 when unauthenticated, 403 when not an admin. */
+    default Principal requireAdmin(Context ctx) {
+        Principal p = require(ctx);
+        if (!p.admin()) {
+            throw new ApiException(403, "FORBIDDEN", "this needs an admin; user '" + p.user() + "' is not one");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,20 @@
+package io.deskmesh.node.api;
+
+import io.deskmesh.model.record.Role;
+
+/**
+ * Who is calling: an authenticated user with the role the grid gives them now (looked up in the
+ * image on every request, so a demotion takes effect at once), and the token that proved it.
+ * Immutable.
+ *
+ * @param user      the user name
+ * @param role      admin or user
+ * @param tokenId   the id of the API token or browser session used
+ * @param expiresAt when that token expires, epoch milliseconds
+ * @param from      the client's address
+ */
+public record Principal(String user, Role role, String tokenId, long expiresAt, String from) {
+    public boolean admin() {
+        return role == Role.ADMIN;
+    }
+}

@@ -27,6 +27,10 @@ final class VmsDelta {
     private TreePMap<String, TreePMap<String, org.pcollections.TreePSet<String>>> free;
     private TreePMap<String, TreePMap<String, String>> owned;
     private TreePMap<String, ServerUsage> usage;
+    private TreePMap<String, TreePMap<String, org.pcollections.TreePSet<String>>> leaving;
+    private TreePMap<String, org.pcollections.TreePSet<String>> attention;
+    private TreePMap<String, TreePMap<Integer, Integer>> versions;
+    private TreePMap<String, TreePMap<String, org.pcollections.TreePSet<String>>> freeRunning;
 
     private final VmsImage base;
 
@@ -37,15 +41,20 @@ final class VmsDelta {
         free = base.free;
         owned = base.owned;
         usage = base.usage;
+        leaving = base.leaving;
+        attention = base.attention;
+        versions = base.versions;
+        freeRunning = base.freeRunning;
     }
 
     /** The VMs after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     VmsImage apply() {
         if (vms == base.vms && placement == base.placement && free == base.free && owned == base.owned
-                && usage == base.usage) {
+                && usage == base.usage && leaving == base.leaving && attention == base.attention
+                && versions == base.versions && freeRunning == base.freeRunning) {
             return base;
         }
-        return new VmsImage(vms, placement, free, owned, usage);
+        return new VmsImage(vms, placement, free, owned, usage, leaving, attention, versions, freeRunning);
     }
 
     void replay(VmAllocatedRecord r) {
@@ -145,11 +154,38 @@ final class VmsDelta {
         vms = vms.plus(vm.vmId(), vm);
         if (vm.free()) {
             free = PMaps.addNested(free, vm.template(), vm.server(), vm.vmId());
+            if (vm.state() == VmState.RUNNING) {
+                freeRunning = PMaps.addNested(freeRunning, vm.template(), vm.server(), vm.vmId());
+            }
         }
         if (vm.owner() != null) {
             owned = owned.plus(vm.template(), owned.getOrDefault(vm.template(), TreePMap.empty()).plus(vm.owner(), vm.vmId()));
         }
         usage = usage.plus(vm.server(), usage.getOrDefault(vm.server(), ServerUsage.NONE).plus(vm, 1));
+        if (!vm.counted()) {
+            leaving = PMaps.addNested(leaving, vm.template(), vm.server(), vm.vmId());
+        }
+        if (needsAttention(vm)) {
+            attention = PMaps.addToSet(attention, vm.template(), vm.vmId());
+        }
+        versions = countVersion(versions, vm, 1);
+    }
+
+    /** VMs whose lifecycle has a next step regardless of their template's or server's state. */
+    static boolean needsAttention(VmImage vm) {
+        return switch (vm.state()) {
+            case ALLOCATED, RETIRING, UNHEALTHY, DIRTY -> true;
+            case STOPPED -> vm.sessionId() != null;
+            case RUNNING -> false;
+        };
+    }
+
+    private static TreePMap<String, TreePMap<Integer, Integer>> countVersion(
+            TreePMap<String, TreePMap<Integer, Integer>> map, VmImage vm, int delta) {
+        TreePMap<Integer, Integer> byVersion = map.getOrDefault(vm.template(), TreePMap.empty());
+        int n = byVersion.getOrDefault(vm.imageVersion(), 0) + delta;
+        byVersion = n <= 0 ? byVersion.minus(vm.imageVersion()) : byVersion.plus(vm.imageVersion(), n);
+        return byVersion.isEmpty() ? map.minus(vm.template()) : map.plus(vm.template(), byVersion);
     }
 
     private void drop(VmImage vm) {
@@ -164,6 +200,9 @@ final class VmsDelta {
         }
         if (vm.free()) {
             free = PMaps.removeNested(free, vm.template(), vm.server(), vm.vmId());
+            if (vm.state() == VmState.RUNNING) {
+                freeRunning = PMaps.removeNested(freeRunning, vm.template(), vm.server(), vm.vmId());
+            }
         }
         if (vm.owner() != null) {
             TreePMap<String, String> o = owned.getOrDefault(vm.template(), TreePMap.empty()).minus(vm.owner());
@@ -171,5 +210,12 @@ final class VmsDelta {
         }
         ServerUsage u = usage.getOrDefault(vm.server(), ServerUsage.NONE).plus(vm, -1);
         usage = u.isEmpty() ? usage.minus(vm.server()) : usage.plus(vm.server(), u);
+        if (!vm.counted()) {
+            leaving = PMaps.removeNested(leaving, vm.template(), vm.server(), vm.vmId());
+        }
+        if (needsAttention(vm)) {
+            attention = PMaps.removeFromSet(attention, vm.template(), vm.vmId());
+        }
+        versions = countVersion(versions, vm, -1);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class VmsImage {
     public static final VmsImage EMPTY = new VmsImage(TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
 
     final TreePMap<String, VmImage> vms;
     /** template → server → VM ids (every state). */
@@ -26,15 +26,54 @@ public final class VmsImage {
     final TreePMap<String, TreePMap<String, String>> owned;
     /** server → reserved resources. */
     final TreePMap<String, ServerUsage> usage;
+    /** template → server → ids of VMs that do not count (retiring or broken). */
+    final TreePMap<String, TreePMap<String, TreePSet<String>>> leaving;
+    /** template → ids of VMs whose lifecycle needs a step (allocated, retiring, broken, dirty, held but off). */
+    final TreePMap<String, TreePSet<String>> attention;
+    /** template → image version → number of its VMs on that version. */
+    final TreePMap<String, TreePMap<Integer, Integer>> versions;
+    /** template → server → ids of free VMs that are powered on (the spare buffer). */
+    final TreePMap<String, TreePMap<String, TreePSet<String>>> freeRunning;
 
     VmsImage(TreePMap<String, VmImage> vms, TreePMap<String, TreePMap<String, TreePSet<String>>> placement,
              TreePMap<String, TreePMap<String, TreePSet<String>>> free, TreePMap<String, TreePMap<String, String>> owned,
-             TreePMap<String, ServerUsage> usage) {
+             TreePMap<String, ServerUsage> usage, TreePMap<String, TreePMap<String, TreePSet<String>>> leaving,
+             TreePMap<String, TreePSet<String>> attention, TreePMap<String, TreePMap<Integer, Integer>> versions,
+             TreePMap<String, TreePMap<String, TreePSet<String>>> freeRunning) {
         this.vms = vms;
         this.placement = placement;
         this.free = free;
         this.owned = owned;
         this.usage = usage;
+        this.leaving = leaving;
+        this.attention = attention;
+        this.versions = versions;
+        this.freeRunning = freeRunning;
+    }
+
+    /** Free, powered-on VMs of a template by server. */
+    public Map<String, TreePSet<String>> freeRunning(String template) {
+        return freeRunning.getOrDefault(template, TreePMap.empty());
+    }
+
+    /** VMs of a template on one server that do not count towards its pool (retiring or broken). */
+    public int leavingOn(String template, String server) {
+        return PMaps.nested(leaving, template, server).size();
+    }
+
+    /** Ids of a template's VMs whose lifecycle needs a step, sorted. */
+    public Set<String> needingAttention(String template) {
+        return attention.getOrDefault(template, TreePSet.empty());
+    }
+
+    /** A template's VMs by image version (version → count). */
+    public Map<Integer, Integer> versions(String template) {
+        return versions.getOrDefault(template, TreePMap.empty());
+    }
+
+    /** Templates that have VMs, sorted (including deleted templates whose VMs are on their way out). */
+    public Set<String> templatesWithVms() {
+        return placement.keySet();
     }
 
     public Optional<VmImage> get(String vmId) {

@@ -189,8 +189,11 @@ public final class ImagePlacementPlanner {
         }
         int desired = p.desired(t.name());
         int minReplicas = t.spec().minReplicas();
-        Map<String, Double> userSites = userSites(image, t);
+        Map<String, Double> userSites = null; // computed only when a copy is to be placed: it walks the users
         while (holders.size() < minReplicas || coverage(p, holders, t, target) < desired) {
+            if (userSites == null) {
+                userSites = userSites(image, t);
+            }
             // A copy for redundancy needs only disk; a copy for capacity needs room for VMs too.
             boolean forRedundancy = holders.size() < minReplicas;
             int best = bestTarget(p, t, ref, version.sizeBytes(), held, planned, sources, userSites, !forRedundancy);
@@ -280,6 +283,21 @@ public final class ImagePlacementPlanner {
                                     double grid, double[] planned, int desired, int minReplicas,
                                     List<PlanAction> actions) {
         double keepAt = Math.max(0.05, target - SLACK);
+        if (holders.size() <= minReplicas) {
+            return;
+        }
+        // Cheap test first: if dropping even the holder that contributes least would break
+        // coverage, no copy is surplus and no holder needs to be looked at (the steady state).
+        long total = 0;
+        long least = Long.MAX_VALUE;
+        for (int i : holders) {
+            long one = coverage(p, List.of(i), t, keepAt);
+            total += one;
+            least = Math.min(least, one);
+        }
+        if (total - least < desired) {
+            return;
+        }
         double donorLoad = 0;
         for (int i : holders) {
             if (!p.image.vms().freeOn(t.name(), p.servers.get(i).name()).isEmpty()) {
@@ -291,7 +309,7 @@ public final class ImagePlacementPlanner {
             String server = p.servers.get(i).name();
             double load = p.utilisation(i) + planned[i];
             boolean receiver = load < grid - BALANCE_GAP || load < donorLoad - BALANCE_GAP;
-            if (p.image.images().hasLanded(ref, server) && !receiver && !usesVersion(p.image, ref, server)) {
+            if (p.image.images().hasLanded(ref, server) && !receiver && !usesVersion(p, ref, server)) {
                 idle.add(i);
             }
         }
@@ -315,13 +333,22 @@ public final class ImagePlacementPlanner {
     }
 
     /** Whether any VM on the server runs from this image version (any template using the image). */
-    static boolean usesVersion(ClusterImage image, ImageRef ref, String server) {
-        for (TemplateImage t : image.templates().all()) {
-            if (!t.spec().baseImage().equals(ref.image())) {
+    static boolean usesVersion(Projection p, ImageRef ref, String server) {
+        for (TemplateImage t : p.templatesUsing(ref.image())) {
+            java.util.Set<String> on = p.image.vms().on(t.name(), server);
+            if (on.isEmpty()) {
                 continue;
             }
-            for (String id : image.vms().on(t.name(), server)) {
-                if (image.vms().get(id).orElseThrow().imageVersion() == ref.version()) {
+            var versions = p.image.vms().versions(t.name());
+            if (versions.size() == 1) {
+                // Every VM of the template is on one version: no need to look at each.
+                if (versions.containsKey(ref.version())) {
+                    return true;
+                }
+                continue;
+            }
+            for (String id : on) {
+                if (p.image.vms().get(id).orElseThrow().imageVersion() == ref.version()) {
                     return true;
                 }
             }

@@ -79,6 +79,37 @@ final class Projection {
         return image.images().hasLanded(t.imageRef(), server) && !dropping.contains(server + "\u0000" + t.imageRef());
     }
 
+    private Map<String, java.util.List<TemplateImage>> byImage;
+
+    /** Templates whose base image is {@code image}, by name (built once per pass). */
+    java.util.List<TemplateImage> templatesUsing(String baseImage) {
+        if (byImage == null) {
+            byImage = new HashMap<>();
+            for (TemplateImage t : image.templates().all()) {
+                byImage.computeIfAbsent(t.spec().baseImage(), k -> new java.util.ArrayList<>()).add(t);
+            }
+        }
+        return byImage.getOrDefault(baseImage, java.util.List.of());
+    }
+
+    /**
+     * Schedulable servers that hold the template's image version landed and keep it in this pass,
+     * by index in name order. O(copies of the image), not O(servers).
+     */
+    java.util.List<Integer> holders(TemplateImage t) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (var r : image.images().replicas(t.imageRef()).values()) {
+            if (!r.landed()) {
+                continue;
+            }
+            int i = indexOf(r.server());
+            if (i >= 0 && servers.get(i).schedulable() && (dropping.isEmpty() || !dropping.contains(r.server() + "\u0000" + t.imageRef()))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     int desired(String template) {
         return desired.getOrDefault(template, 0);
     }

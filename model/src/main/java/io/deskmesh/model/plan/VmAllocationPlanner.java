@@ -75,40 +75,26 @@ public final class VmAllocationPlanner {
      * retires a free VM on the donor and allocates one on the receiver. Returns moves made.
      */
     private static int rebalance(Projection p, TemplateImage t, int budget, Set<String> retired, List<PlanAction> actions) {
-        List<Integer> eligible = new ArrayList<>();
-        for (int i = 0; i < p.servers.size(); i++) {
-            ServerImage s = p.servers.get(i);
-            if (s.schedulable() && p.hosts(i, t)) {
-                eligible.add(i);
-            }
-        }
+        List<Integer> eligible = p.holders(t);
         if (eligible.size() < 2) {
             return 0;
         }
-        Map<Integer, Deque<VmImage>> donors = new TreeMap<>();
-        for (int i : eligible) {
-            List<VmImage> free = new ArrayList<>();
-            for (String id : p.image.vms().freeOn(t.name(), p.servers.get(i).name())) {
-                VmImage vm = p.image.vms().get(id).orElseThrow();
-                if (!retired.contains(id) && vm.imageVersion() == t.spec().imageVersion()) {
-                    free.add(vm);
-                }
-            }
-            free.sort((a, b) -> {
-                int c = Boolean.compare(a.state() == VmState.RUNNING, b.state() == VmState.RUNNING);
-                return c != 0 ? c : a.vmId().compareTo(b.vmId());
-            });
-            if (!free.isEmpty()) {
-                donors.put(i, new ArrayDeque<>(free));
-            }
-        }
+        // Donor queues are built lazily, only for a server a move actually takes from: at steady
+        // state no move happens and no free VM is looked at.
+        Map<Integer, Deque<VmImage>> queues = new java.util.HashMap<>();
+        int[] taken = new int[p.servers.size()];
+        boolean[] exhausted = new boolean[p.servers.size()];
         int moves = 0;
-        while (moves < budget && !donors.isEmpty()) {
+        while (moves < budget) {
             int hi = -1;
-            for (int i : donors.keySet()) {
-                if (hi < 0 || p.utilisation(i) > p.utilisation(hi) + 1e-12) {
+            for (int i : eligible) {
+                if (!exhausted[i] && p.image.vms().freeOn(t.name(), p.servers.get(i).name()).size() > taken[i]
+                        && (hi < 0 || p.utilisation(i) > p.utilisation(hi) + 1e-12)) {
                     hi = i;
                 }
+            }
+            if (hi < 0) {
+                break;
             }
             int lo = -1;
             for (int i : eligible) {
@@ -119,10 +105,12 @@ public final class VmAllocationPlanner {
             if (lo < 0 || p.utilisation(hi) - p.utilisation(lo) <= GAP || p.utilisationWith(lo, t, 1) >= p.utilisation(hi)) {
                 break;
             }
-            VmImage vm = donors.get(hi).poll();
-            if (donors.get(hi).isEmpty()) {
-                donors.remove(hi);
+            VmImage vm = queues.computeIfAbsent(hi, i -> donorQueue(p, t, i, retired)).poll();
+            if (vm == null) {
+                exhausted[hi] = true;
+                continue;
             }
+            taken[hi]++;
             retired.add(vm.vmId());
             actions.add(new PlanAction.RetireVm(vm.server(), vm.vmId(), "moved to even out load"));
             // Project the move as the next pass will make it, so this pass does not over-retire.
@@ -133,7 +121,7 @@ public final class VmAllocationPlanner {
         return moves;
     }
 
-    /** VMs of the template that count towards its pool. */
+    /** VMs of the template that count towards its pool: not retiring or broken, on live, non-draining servers. */
     static int counted(ClusterImage image, TemplateImage t) {
         int n = 0;
         for (var e : image.vms().placement(t.name()).entrySet()) {
@@ -141,11 +129,7 @@ public final class VmAllocationPlanner {
             if (s == null || s.missing() || s.draining()) {
                 continue;
             }
-            for (String id : e.getValue()) {
-                if (image.vms().get(id).orElseThrow().counted()) {
-                    n++;
-                }
-            }
+            n += e.getValue().size() - image.vms().leavingOn(t.name(), e.getKey());
         }
         return n;
     }
@@ -157,9 +141,8 @@ public final class VmAllocationPlanner {
             int c = Double.compare(p.utilisationWith(a[0], t, 1), p.utilisationWith(b[0], t, 1));
             return c != 0 ? c : p.servers.get(a[0]).name().compareTo(p.servers.get(b[0]).name());
         });
-        for (int i = 0; i < n; i++) {
-            ServerImage s = p.servers.get(i);
-            if (s.schedulable() && p.hosts(i, t) && p.slots(i, t) > 0) {
+        for (int i : p.holders(t)) {
+            if (p.slots(i, t) > 0) {
                 heap.add(new int[]{i});
             }
         }
@@ -189,6 +172,22 @@ public final class VmAllocationPlanner {
     /** Utilisation difference between two servers above which VMs move; the spread target. */
     static final double GAP = 0.10;
     static final int MIN_MOVES = 50;
+
+    /** Free VMs of the template on server i that a move may take: current version, powered-off first, then by id. */
+    private static Deque<VmImage> donorQueue(Projection p, TemplateImage t, int i, Set<String> retired) {
+        List<VmImage> free = new ArrayList<>();
+        for (String id : p.image.vms().freeOn(t.name(), p.servers.get(i).name())) {
+            VmImage vm = p.image.vms().get(id).orElseThrow();
+            if (!retired.contains(id) && vm.imageVersion() == t.spec().imageVersion()) {
+                free.add(vm);
+            }
+        }
+        free.sort((a, b) -> {
+            int c = Boolean.compare(a.state() == VmState.RUNNING, b.state() == VmState.RUNNING);
+            return c != 0 ? c : a.vmId().compareTo(b.vmId());
+        });
+        return new ArrayDeque<>(free);
+    }
 
     private static void trim(Projection p, TemplateImage t, int surplus, Set<String> retired, List<PlanAction> actions) {
         List<VmImage> free = new ArrayList<>();

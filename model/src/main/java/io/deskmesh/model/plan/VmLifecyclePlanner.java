@@ -25,7 +25,8 @@ import java.util.Set;
  * retired or stopped. A rollout regenerates only where the new version has landed; elsewhere the
  * outdated free VM is retired and re-allocated where the image is.
  *
- * <p><b>Algorithm.</b> One pass over every VM by id decides its own action; then, per template, the
+ * <p><b>Algorithm.</b> One pass over the VMs that may need a step (see {@link #candidates}) decides
+ * each one's own action; then, per template, the
  * free powered-on VMs are compared with {@code spareVms}: start the shortfall from free powered-off
  * VMs on the least utilised servers, stop a surplus beyond one extra from the most utilised. Cost:
  * O(VMs).
@@ -42,20 +43,50 @@ public final class VmLifecyclePlanner {
                 decided.add(r.vmId());
             }
         }
-        for (VmImage vm : image.vms().all()) {
-            ServerImage host = image.servers().get(vm.server()).orElse(null);
-            if (host == null || host.missing() || decided.contains(vm.vmId())) {
-                continue;
-            }
-            PlanAction a = decide(image, host, vm);
-            if (a != null) {
-                actions.add(a);
-                decided.add(vm.vmId());
+        for (String template : image.vms().templatesWithVms()) {
+            for (String id : candidates(image, template)) {
+                VmImage vm = image.vms().get(id).orElseThrow();
+                ServerImage host = image.servers().get(vm.server()).orElse(null);
+                if (host == null || host.missing() || decided.contains(id)) {
+                    continue;
+                }
+                PlanAction a = decide(image, host, vm);
+                if (a != null) {
+                    actions.add(a);
+                    decided.add(id);
+                }
             }
         }
         for (TemplateImage t : image.templates().all()) {
             spares(p, t, decided, actions);
         }
+    }
+
+    /**
+     * The VMs of a template that may need a step, in a deterministic order. At steady state that is
+     * only the template's VMs in a transitional state (an index the image keeps), so a pass costs
+     * O(templates), not O(VMs); every VM is looked at when the template was deleted or is rolling to
+     * a new image version, and every VM on a draining server.
+     */
+    private static Iterable<String> candidates(ClusterImage image, String template) {
+        TemplateImage t = image.templates().get(template).orElse(null);
+        var versions = image.vms().versions(template);
+        boolean rolling = t == null || versions.size() > 1
+                || (!versions.isEmpty() && !versions.containsKey(t.spec().imageVersion()));
+        java.util.Map<String, org.pcollections.TreePSet<String>> placement = image.vms().placement(template);
+        if (rolling) {
+            java.util.List<String> all = new ArrayList<>();
+            placement.values().forEach(all::addAll);
+            return all;
+        }
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(image.vms().needingAttention(template));
+        for (var e : placement.entrySet()) {
+            ServerImage s = image.servers().get(e.getKey()).orElse(null);
+            if (s != null && s.draining()) {
+                out.addAll(e.getValue());
+            }
+        }
+        return out;
     }
 
     private static PlanAction decide(ClusterImage image, ServerImage host, VmImage vm) {
@@ -94,6 +125,9 @@ public final class VmLifecyclePlanner {
 
     private static void spares(Projection p, TemplateImage t, Set<String> decided, List<PlanAction> actions) {
         ClusterImage image = p.image;
+        if (spareBufferSettled(image, t, decided)) {
+            return;
+        }
         List<VmImage> on = new ArrayList<>();
         List<VmImage> off = new ArrayList<>();
         for (var e : image.vms().free(t.name()).entrySet()) {
@@ -121,6 +155,35 @@ public final class VmLifecyclePlanner {
                 actions.add(new PlanAction.StopVm(on.get(k).server(), on.get(k).vmId()));
             }
         }
+    }
+
+    /**
+     * Whether the template's powered-on free VMs already number spare or spare + 1, counted from the
+     * image's index without looking at each VM (the common case). Only when every VM is on the
+     * template's version, as the full count requires.
+     */
+    private static boolean spareBufferSettled(ClusterImage image, TemplateImage t, Set<String> decided) {
+        var versions = image.vms().versions(t.name());
+        if (versions.size() > 1 || (!versions.isEmpty() && !versions.containsKey(t.spec().imageVersion()))) {
+            return false;
+        }
+        int running = 0;
+        for (var e : image.vms().freeRunning(t.name()).entrySet()) {
+            ServerImage s = image.servers().get(e.getKey()).orElse(null);
+            if (s == null || !s.schedulable()) {
+                continue;
+            }
+            running += e.getValue().size();
+            if (!decided.isEmpty()) {
+                for (String id : e.getValue()) {
+                    if (decided.contains(id)) {
+                        running--;
+                    }
+                }
+            }
+        }
+        int spare = t.spec().spareVms();
+        return running == spare || running == spare + 1;
     }
 
     private static int byLoad(Projection p, VmImage a, VmImage b) {

@@ -3,7 +3,9 @@ package io.deskmesh.node;
 import io.deskmesh.model.command.MarkServerMissingCommand;
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.ServerImage;
+import io.deskmesh.raft.Membership;
 import io.deskmesh.raft.MeshRaftServer;
+import io.deskmesh.raft.VoterPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,8 +28,10 @@ import java.util.function.LongSupplier;
  * Notices servers that stop answering. Runs on every node but acts only on the Raft leader: every
  * {@link #PROBE_INTERVAL_MS} it pings each server that is not already missing; one silent for
  * longer than {@code missingAfter} is recorded missing (so the planners move its share), and the
- * voters are re-chosen among the servers that answer. A server that answers again records itself
- * back (its reconciler sends {@code RejoinServer}). A new leader gives every server a full
+ * voters are re-chosen among the servers that answer (at once when the membership or the answering
+ * servers changed, else every {@link #VOTER_CHECK_MS}; a step that would take the vote from a server
+ * that answers waits until the membership has been settled that long). A server that answers again
+ * records itself back (its reconciler sends {@code RejoinServer}). A new leader gives every server a full
  * {@code missingAfter} of grace before judging it. Thread-safe.
  */
 final class FailureDetector implements AutoCloseable {
@@ -48,6 +53,9 @@ final class FailureDetector implements AutoCloseable {
     });
     private volatile long leaderSince = -1;
     private volatile long lastVoterCheck;
+    private volatile List<Object> lastVoterInputs = List.of();
+    private volatile Set<String> lastMembers = Set.of();
+    private volatile long membershipChangedAt;
 
     FailureDetector(String self, MeshRaftServer raft, Duration missingAfter, LongSupplier clock) {
         this.self = self;
@@ -105,10 +113,7 @@ final class FailureDetector implements AutoCloseable {
                             });
                 }
             }
-            if (now - lastVoterCheck >= VOTER_CHECK_MS) {
-                lastVoterCheck = now;
-                rebalanceVoters(live);
-            }
+            rebalanceVoters(live, now);
         } catch (RuntimeException e) {
             LOG.warn("failure detector tick failed: {}", e.toString());
         }
@@ -124,15 +129,43 @@ final class FailureDetector implements AutoCloseable {
         });
     }
 
-    private void rebalanceVoters(Set<String> live) {
+    /**
+     * Re-chooses the voters as soon as what they are chosen from changed (a server joined or left the
+     * Raft group, one started or stopped answering), else every {@link #VOTER_CHECK_MS}: a joining
+     * listener that should vote is promoted within a tick, not after five seconds.
+     */
+    private void rebalanceVoters(Set<String> live, long now) {
         try {
-            Set<String> known = raft.membership().allIds();
+            Membership membership = raft.membership();
+            if (!membership.allIds().equals(lastMembers)) {
+                lastMembers = membership.allIds();
+                membershipChangedAt = now;
+            }
             Set<String> liveKnown = new TreeSet<>(live);
-            liveKnown.retainAll(known);
+            liveKnown.retainAll(membership.allIds());
+            List<Object> inputs = List.of(membership, liveKnown);
+            if (now - lastVoterCheck < VOTER_CHECK_MS && inputs.equals(lastVoterInputs)) {
+                return;
+            }
+            if (now - membershipChangedAt < VOTER_CHECK_MS
+                    && demotesALiveVoter(membership, VoterPolicy.step(membership, liveKnown), liveKnown)) {
+                // A server that just left may be coming back (a node restarting without its log leaves
+                // and joins again within a second): shrinking the voters now would be churn.
+                return;
+            }
+            lastVoterCheck = now;
+            lastVoterInputs = inputs;
             raft.rebalanceVoters(liveKnown);
         } catch (Exception e) {
             LOG.warn("re-choosing voters failed: {}", e.toString());
         }
+    }
+
+    /** Whether going from {@code current} to {@code next} takes the vote from a server that answers, adding none. */
+    static boolean demotesALiveVoter(Membership current, Membership next, Set<String> live) {
+        Set<String> removed = new TreeSet<>(current.voterIds());
+        removed.removeAll(next.voterIds());
+        return next.voterIds().size() < current.voterIds().size() && removed.stream().anyMatch(live::contains);
     }
 
     @Override

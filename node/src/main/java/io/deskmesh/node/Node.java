@@ -3,6 +3,7 @@ package io.deskmesh.node;
 import io.deskmesh.hypervisor.HypervisorDriver;
 import io.deskmesh.hypervisor.sim.SimConfig;
 import io.deskmesh.hypervisor.sim.SimDriver;
+import io.deskmesh.hypervisor.sim.rfb.RfbConsoleServer;
 import io.deskmesh.images.FetchConfig;
 import io.deskmesh.images.ImageAlreadyExistsException;
 import io.deskmesh.images.ImageManifest;
@@ -24,6 +25,9 @@ import io.deskmesh.node.api.broker.Broker;
 import io.deskmesh.node.api.broker.BrokerSettings;
 import io.deskmesh.node.api.broker.GridVmPreparer;
 import io.deskmesh.node.api.broker.HostPreparer;
+import io.deskmesh.node.console.ConsoleProxy;
+import io.deskmesh.node.console.ConsoleSettings;
+import io.deskmesh.node.console.SimConsoleLabels;
 import io.deskmesh.node.http.ClusterView;
 import io.deskmesh.node.http.NodeHttp;
 import io.deskmesh.node.http.NodeMetrics;
@@ -63,16 +67,22 @@ public final class Node implements AutoCloseable {
     private final NodeHttp http;
     private final io.deskmesh.node.api.Api api;
     private final Broker broker;
+    private final RfbConsoleServer consoleServer;
+    private final ConsoleProxy consoles;
     private final boolean bootstrapped;
     private volatile String generatedAdminPassword;
+    private final JoinProtocol.RecentJoins recentJoins = new JoinProtocol.RecentJoins();
 
     private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped) throws IOException {
         this.config = config;
         this.identity = identity;
         this.raft = raft;
         this.bootstrapped = bootstrapped;
-        this.driver = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
+        SimDriver sim = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
                 .storageRoot(config.dataDir().resolve("vms")).build());
+        this.consoleServer = new RfbConsoleServer(SimConsoleLabels.from(raft::image), java.time.Clock.systemUTC());
+        sim.attachConsoleServer(consoleServer);
+        this.driver = sim;
         this.store = new LocalImageStore(config.dataDir().resolve("images"));
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
@@ -86,6 +96,9 @@ public final class Node implements AutoCloseable {
                 new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()));
         this.broker = new Broker(api.context(), host, api.authenticator(), raft::isLeader, BrokerSettings.DEFAULTS);
         api.add(broker);
+        this.consoles = new ConsoleProxy(api.context(), api.authenticator(), driver, ConsoleSettings.defaults(),
+                api.settings().maxBodyBytes());
+        api.add(consoles);
         this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), api);
     }
 
@@ -101,7 +114,7 @@ public final class Node implements AutoCloseable {
                         + "', not '" + config.name() + "'; pass --name " + known.name() + " or another --data");
             }
             identity = known;
-            raft = new MeshRaftServer(RaftConfig.of(config.name(), config.dataDir(), config.raft(), known.gridId())).restart();
+            raft = NodeRestart.start(config, known); // asks a member for its role first
         } else if (config.join() == null) {
             String token = config.token() != null ? config.token() : newToken();
             identity = new NodeIdentity(config.name(), UUID.randomUUID().toString(), token);
@@ -111,7 +124,7 @@ public final class Node implements AutoCloseable {
         } else {
             JoinProtocol.JoinResponse answer = JoinProtocol.request(config.join(),
                     new JoinProtocol.JoinRequest(config.name(), config.raft(), config.token()));
-            identity = new NodeIdentity(config.name(), answer.gridId(), config.token());
+            identity = new NodeIdentity(config.name(), answer.gridId(), config.token(), List.of(config.join()));
             raft = new MeshRaftServer(RaftConfig.of(config.name(), config.dataDir(), config.raft(), answer.gridId()))
                     .join(answer.peers(), answer.asListener());
             identity.save(config.dataDir());
@@ -130,6 +143,8 @@ public final class Node implements AutoCloseable {
         http.start();
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);
+        raft.addImageListener(consoles::onImage);
+        raft.addImageListener(new MemberAddresses(config.dataDir(), identity));
         if (bootstrapped) {
             submit(new CreateGridCommand(identity.gridId()));
             bootstrapAdmin();
@@ -143,6 +158,7 @@ public final class Node implements AutoCloseable {
         reconciler.registerWith(this::joinCommand);
         failures.start();
         broker.start();
+        consoles.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
     }
 
@@ -227,6 +243,11 @@ public final class Node implements AutoCloseable {
         return java.util.Optional.ofNullable(generatedAdminPassword);
     }
 
+    /** This node's console proxy (WebSocket consoles of its front door, and hops for VMs it hosts). */
+    public ConsoleProxy consoles() {
+        return consoles;
+    }
+
     /** The public REST API this node serves. */
     public io.deskmesh.node.api.Api api() {
         return api;
@@ -290,12 +311,13 @@ public final class Node implements AutoCloseable {
 
         @Override
         public String metrics() {
-            return metrics.scrape();
+            return metrics.scrape() + consoles.scrape();
         }
 
         @Override
         public Object join(JoinProtocol.JoinRequest request) {
-            return JoinProtocol.answer(request, identity.gridId(), identity.token(), raft.membership());
+            return JoinProtocol.answer(request, identity.gridId(), identity.token(), raft.membership(), recentJoins,
+                    System.currentTimeMillis());
         }
 
         @Override
@@ -380,11 +402,13 @@ public final class Node implements AutoCloseable {
         closeQuietly(failures);
         closeQuietly(reconciler);
         closeQuietly(broker);
+        closeQuietly(consoles);
         closeQuietly(http);
         closeQuietly(api);
         closeQuietly(fetcher);
         closeQuietly(raft);
         closeQuietly(driver);
+        closeQuietly(consoleServer);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,5 +1,6 @@
 package io.deskmesh.node;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -8,16 +9,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What a node remembers about itself across restarts, in {@code <data>/node.json} (mode 0600,
- * since it holds the grid's join token): its name, the grid it belongs to, and the token.
- * Immutable.
+ * since it holds the grid's join token): its name, the grid it belongs to, the token, and the HTTP
+ * addresses ({@code host:port}) of the grid's other servers as its image last listed them, so that
+ * on a restart it can ask one of them which Raft role it has. Files written before {@code members}
+ * existed load with an empty list; unknown fields are ignored. Immutable.
  */
-public record NodeIdentity(String name, String gridId, String token) {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+public record NodeIdentity(String name, String gridId, String token, List<String> members) {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     static final String FILE = "node.json";
+
+    public NodeIdentity {
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** An identity that knows no other member yet. */
+    public NodeIdentity(String name, String gridId, String token) {
+        this(name, gridId, token, List.of());
+    }
+
+    /** The same identity with {@code addresses} as the other members' HTTP addresses. */
+    public NodeIdentity withMembers(List<String> addresses) {
+        return new NodeIdentity(name, gridId, token, addresses);
+    }
 
     public static Optional<NodeIdentity> load(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
@@ -42,5 +61,11 @@ public record NodeIdentity(String name, String gridId, String token) {
             // not a POSIX file system: keep the platform's defaults
         }
         Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+        return "NodeIdentity[name=" + name + ", gridId=" + gridId + ", members=" + members + "]";
     }
 }

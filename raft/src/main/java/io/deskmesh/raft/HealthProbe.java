@@ -36,7 +36,8 @@ final class HealthProbe {
     /**
      * A voter moved to the listeners keeps running as FOLLOWER in Ratis 3.3 (it never moves a server
      * from FOLLOWER to LISTENER at run time); if its leader is lost it starts an election, finds
-     * itself in no voting configuration and closes its group. A restart brings it back as LISTENER.
+     * itself in no voting configuration and closes its group. A restart of its Ratis server from a
+     * log that names it a listener brings it back as LISTENER ({@code MeshRaftServer} does that).
      */
     static boolean isDemotedVoter(String nodeId, RaftServer.Division division) {
         DivisionInfo info = division.getInfo();

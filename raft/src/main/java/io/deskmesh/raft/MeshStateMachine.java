@@ -273,8 +273,8 @@ public class MeshStateMachine extends BaseStateMachine {
                     + current.image().index(), e);
             throw e;
         }
+        entriesApplied.incrementAndGet(); // before advance: a write acknowledged by advance is counted
         advance(new Applied(result.image(), at));
-        entriesApplied.incrementAndGet();
         publisher.publish(result.image());
         return CompletableFuture.completedFuture(
                 Message.valueOf(UnsafeByteOperations.unsafeWrap(ReplyMessage.encode(at.getIndex(), result.replies()))));

@@ -53,7 +53,21 @@ final class RaftClients {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEvery());
         // Keep the newest two snapshots: one may be on its way to a follower while the next is written.
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        // The leader retries a peer that does not answer after 1 ms (10 times), then every 500 ms (20
+        // times), then every second (Ratis' default ends at every 5 s): a restarted peer is reached
+        // within about a second, not five.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 500ms,20, 1s,100000000");
         return p;
+    }
+
+    /**
+     * Delays this server's first election after start to {@code delay} (the usual timeouts apply
+     * once it heard from a leader): for a server the grid has as a listener while its stored log still
+     * names it a voter, so the leader's configuration reaches it before it campaigns.
+     */
+    static void delayFirstElection(RaftProperties p, Duration delay) {
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, ms(delay));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, ms(delay.plusSeconds(1)));
     }
 
     /**

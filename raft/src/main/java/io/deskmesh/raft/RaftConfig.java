@@ -21,11 +21,15 @@ import java.util.Objects;
  * @param writeDeadline      how long a write may wait for a majority before it is refused
  * @param maxBatch           at most this many commands go into one log entry
  * @param maxInFlight        at most this many log entries are outstanding per submitter
+ * @param autoRejoin         restart this node's Raft server by itself, in the role the grid's leader has for
+ *                           it, when Ratis closes its group while the process runs (not after a committed
+ *                           entry failed to apply) or keeps it a FOLLOWER after it was made a listener;
+ *                           without it, a closed group is reported FAILED (see {@code MeshRaftServer})
  */
 public record RaftConfig(String nodeId, Path dataDir, String raftAddress, String gridId,
                          Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEvery,
                          long segmentSizeBytes, int purgeGap, Duration requestTimeout, Duration writeDeadline,
-                         int maxBatch, int maxInFlight) {
+                         int maxBatch, int maxInFlight, boolean autoRejoin) {
 
     public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
     public static final int DEFAULT_MAX_BATCH = 256;
@@ -58,36 +62,45 @@ public record RaftConfig(String nodeId, Path dataDir, String raftAddress, String
         }
     }
 
-    /** A config with production defaults: 0.5–1 s elections, 8 MiB segments, snapshot every 10,000 entries. */
+    /**
+     * A config with production defaults: 0.5–1 s elections, 8 MiB segments, snapshot every 10,000
+     * entries, rejoining by itself when its group closes.
+     */
     public static RaftConfig of(String nodeId, Path dataDir, String raftAddress, String gridId) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, Duration.ofMillis(500), Duration.ofMillis(1000),
                 DEFAULT_SNAPSHOT_EVERY, 8L * 1024 * 1024, 1024, Duration.ofSeconds(2), DEFAULT_WRITE_DEADLINE,
-                DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT);
+                DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT, true);
     }
 
     public RaftConfig withElectionTimeout(Duration min, Duration max) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, min, max, snapshotEvery, segmentSizeBytes,
-                purgeGap, requestTimeout, writeDeadline, maxBatch, maxInFlight);
+                purgeGap, requestTimeout, writeDeadline, maxBatch, maxInFlight, autoRejoin);
     }
 
     public RaftConfig withSnapshotEvery(long entries) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, electionTimeoutMin, electionTimeoutMax, entries,
-                segmentSizeBytes, purgeGap, requestTimeout, writeDeadline, maxBatch, maxInFlight);
+                segmentSizeBytes, purgeGap, requestTimeout, writeDeadline, maxBatch, maxInFlight, autoRejoin);
     }
 
     public RaftConfig withLogSegments(long segmentBytes, int purgeGapEntries) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, electionTimeoutMin, electionTimeoutMax,
-                snapshotEvery, segmentBytes, purgeGapEntries, requestTimeout, writeDeadline, maxBatch, maxInFlight);
+                snapshotEvery, segmentBytes, purgeGapEntries, requestTimeout, writeDeadline, maxBatch, maxInFlight, autoRejoin);
     }
 
     public RaftConfig withWriteDeadline(Duration deadline, Duration attemptTimeout) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, electionTimeoutMin, electionTimeoutMax,
-                snapshotEvery, segmentSizeBytes, purgeGap, attemptTimeout, deadline, maxBatch, maxInFlight);
+                snapshotEvery, segmentSizeBytes, purgeGap, attemptTimeout, deadline, maxBatch, maxInFlight, autoRejoin);
     }
 
     public RaftConfig withBatching(int batch, int inFlight) {
         return new RaftConfig(nodeId, dataDir, raftAddress, gridId, electionTimeoutMin, electionTimeoutMax,
-                snapshotEvery, segmentSizeBytes, purgeGap, requestTimeout, writeDeadline, batch, inFlight);
+                snapshotEvery, segmentSizeBytes, purgeGap, requestTimeout, writeDeadline, batch, inFlight, autoRejoin);
+    }
+
+    /** Whether the node rejoins by itself when Ratis closes its group (default), or reports FAILED. */
+    public RaftConfig withAutoRejoin(boolean rejoin) {
+        return new RaftConfig(nodeId, dataDir, raftAddress, gridId, electionTimeoutMin, electionTimeoutMax,
+                snapshotEvery, segmentSizeBytes, purgeGap, requestTimeout, writeDeadline, maxBatch, maxInFlight, rejoin);
     }
 
     /** Where Ratis keeps this node's log, metadata and snapshots. */

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * live current voters, then live listeners, then unreachable current voters, then unreachable
  * listeners, each group by id; the first {@code size} win. {@link #nextStep} then moves from the
  * current voters toward that target one server at a time, because Ratis refuses a change that
- * replaces a majority of the voters in one step.
+ * replaces a majority of the voters in one step; {@link #step} applies that to a membership, and
+ * only when the live voters that stay can elect a leader of the new voters without the promoted
+ * listeners ({@link #electableWithoutNewVoters}).
  */
 public final class VoterPolicy {
     public static final int MAX_VOTERS = 5;
@@ -75,6 +77,38 @@ public final class VoterPolicy {
             next.add(toAdd.first());
         }
         return Collections.unmodifiableSortedSet(next);
+    }
+
+    /**
+     * The membership one reconfiguration step from {@code current} toward the voters
+     * {@link #choose} picks for it: computed from the membership as it is now, so a change retried
+     * after the membership moved (a server joined or left meanwhile) never applies a step worked out
+     * for an older membership. Returns {@code current} itself when its voters already are the target.
+     *
+     * @param current   the group's membership now
+     * @param livePeers the peers that answer now
+     */
+    public static Membership step(Membership current, Set<String> livePeers) {
+        SortedSet<String> voters = new TreeSet<>(current.voterIds());
+        SortedSet<String> target = choose(voters, current.allIds(), livePeers);
+        if (target.equals(voters)) {
+            return current;
+        }
+        SortedSet<String> next = nextStep(voters, target);
+        return electableWithoutNewVoters(voters, next, livePeers) ? current.withVoters(next) : current;
+    }
+
+    /**
+     * Whether the live current voters that stay are a majority of {@code next}. A promoted listener
+     * learns that it votes only from the leader; until then Ratis refuses its votes. A step that
+     * needs such a vote (growing a lone voter to two, or with dead voters) would leave the grid without
+     * any leader for good should the leader step down before the listener heard of its promotion.
+     * So such steps are never taken: a lone voter gets its second voter by a server joining as a
+     * voter (see the node's join protocol).
+     */
+    public static boolean electableWithoutNewVoters(Set<String> currentVoters, Set<String> next, Set<String> livePeers) {
+        long staying = next.stream().filter(id -> currentVoters.contains(id) && livePeers.contains(id)).count();
+        return staying >= next.size() / 2 + 1;
     }
 
     private static int largestOdd(long n) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -192,7 +193,7 @@ class MeshRaftClusterTest {
 
     @Test
     void withoutAMajorityWritesAreRefusedAndAClosedGroupIsReported() throws Exception {
-        grid = new TestGrid(dir).withWriteDeadline(Duration.ofMillis(1500));
+        grid = new TestGrid(dir).withWriteDeadline(Duration.ofMillis(1500)).withAutoRejoin(false);
         grid.voters("a", "b", "c");
         grid.get("a").submitter().submit(new CreateGridCommand("g1")).get(10, TimeUnit.SECONDS);
         grid.stopAll(List.of("b", "c"));
@@ -211,6 +212,140 @@ class MeshRaftClusterTest {
         grid.get("a").division().close();
         await().atMost(Duration.ofSeconds(5)).until(() -> grid.get("a").health().status() == RaftHealth.Status.FAILED);
         assertThat(grid.get("a").health().reason()).contains("restart the node");
+    }
+
+    @Test
+    void aVoterReplacedWhileDownRestartsAsAListenerWhenTheGridSaysSo() throws Exception {
+        grid = new TestGrid(dir);
+        String replaced = replaceAStoppedVoterWithTheListener();
+        MeshRaftServer leader = grid.awaitLeader();
+        assertThat(leader.submitter().submit(user(1)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+
+        // a member answered "listener": it restarts as one from its own log and catches up before returning
+        MeshRaftServer back = grid.restart(replaced, true);
+        assertThat(back.health().role()).isEqualTo("LISTENER");
+        assertThat(back.health().status()).isEqualTo(RaftHealth.Status.RUNNING);
+        assertThat(back.image().accounts().user("user-1")).isPresent();
+        assertThat(back.membership().listenerIds()).contains(replaced);
+
+        // a listener does not campaign: losing the leader leaves it running
+        grid.stop(leader.nodeId());
+        MeshRaftServer next = grid.awaitLeader();
+        assertThat(next.nodeId()).isNotEqualTo(replaced);
+        assertThat(next.submitter().submit(user(2)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> back.image().accounts().user("user-2").isPresent());
+        assertThat(back.health().status()).isEqualTo(RaftHealth.Status.RUNNING);
+        assertThat(back.health().role()).isEqualTo("LISTENER");
+    }
+
+    @Test
+    void aReplacedVoterRestartedFromItsOwnLogRejoinsByItselfAsAListener() throws Exception {
+        grid = new TestGrid(dir);
+        String replaced = replaceAStoppedVoterWithTheListener();
+        MeshRaftServer leader = grid.awaitLeader();
+        assertThat(leader.submitter().submit(user(1)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+
+        // no member was asked: its log says voter; it campaigns (closing its group on SHUTDOWN) or runs
+        // as a FOLLOWER in a listener's place until the watchdog restarts it as a LISTENER
+        MeshRaftServer back = grid.restart(replaced);
+        await().atMost(Duration.ofSeconds(40)).until(() -> back.health().isRunning()
+                && "LISTENER".equals(back.health().role()) && back.image().accounts().user("user-1").isPresent());
+        assertThat(back.submitter().submit(user(2)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(back.image().accounts().user("user-2")).isPresent();
+    }
+
+    @Test
+    void aRunningVoterMadeAListenerRestartsItsServerAsAListener() throws Exception {
+        grid = new TestGrid(dir);
+        grid.voters("a", "b", "c");
+        grid.join("d", true);
+        MeshRaftServer leader = grid.awaitLeader();
+        leader.submitter().submit(new CreateGridCommand("g1")).get(10, TimeUnit.SECONDS);
+        String victim = List.of("a", "b", "c").stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
+        MeshRaftServer demoted = grid.get(victim);
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        demoted.addImageListener(image -> seen.add(image.index()));
+
+        Set<String> live = new java.util.TreeSet<>(Set.of("a", "b", "c", "d"));
+        live.remove(victim);
+        assertThat(leader.rebalanceVoters(live)).contains("d").doesNotContain(victim);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> demoted.health().isRunning()
+                && "LISTENER".equals(demoted.health().role()));
+        grid.stop(leader.nodeId());
+        MeshRaftServer next = grid.awaitLeader();
+        Reply r = next.submitter().submit(user(3)).get(10, TimeUnit.SECONDS);
+        assertThat(r.ok()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> demoted.image().accounts().user("user-3").isPresent());
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(demoted.image().index()));
+        assertThat(demoted.health().status()).isEqualTo(RaftHealth.Status.RUNNING);
+        assertThat(demoted.health().role()).isEqualTo("LISTENER");
+    }
+
+    @Test
+    void aGroupClosedUnderARunningNodeIsRejoinedByItself() throws Exception {
+        grid = new TestGrid(dir);
+        grid.voters("a", "b", "c");
+        MeshRaftServer leader = grid.awaitLeader();
+        leader.submitter().submit(new CreateGridCommand("g1")).get(10, TimeUnit.SECONDS);
+        MeshRaftServer f = grid.running().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.addImageListener(image -> seen.add(image.index()));
+
+        f.division().close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> f.health().status() != RaftHealth.Status.RUNNING);
+        assertThat(f.health().status()).isNotEqualTo(RaftHealth.Status.FAILED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.health().isRunning());
+        assertThat(f.health().role()).isEqualTo("FOLLOWER");
+        assertThat(f.submitter().submit(user(4)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(f.image().accounts().user("user-4")).isPresent();
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(f.image().index()));
+    }
+
+    @Test
+    void aVoterThatLostItsRaftDataIsDemotedBeforeItRejoinsAndIsPromotedAgain() throws Exception {
+        grid = new TestGrid(dir);
+        grid.voters("a", "b", "c");
+        MeshRaftServer leader = grid.awaitLeader();
+        leader.submitter().submit(new CreateGridCommand("g1")).get(10, TimeUnit.SECONDS);
+        String lost = List.of("a", "b", "c").stream().filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow();
+        grid.stop(lost);
+        try (var files = java.nio.file.Files.walk(grid.config(lost).raftDir())) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        assertThat(leader.submitter().submit(user(5)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+
+        // the grid still counts it a voter, but a server without its log must not vote: it leaves and comes back a listener
+        MeshRaftServer back = grid.restart(lost, false);
+        assertThat(back.health().role()).isEqualTo("LISTENER");
+        assertThat(back.image().accounts().user("user-5")).isPresent();
+        assertThat(leader.membership().voterIds()).doesNotContain(lost);
+
+        // caught up, the leader's rebalance makes it a voter again
+        assertThat(leader.rebalanceVoters(Set.of("a", "b", "c"))).containsExactlyInAnyOrder("a", "b", "c");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "FOLLOWER".equals(back.health().role()));
+        assertThat(back.submitter().submit(user(6)).get(10, TimeUnit.SECONDS).ok()).isTrue();
+    }
+
+    /**
+     * Voters a, b, c and listener d; a voter other than the leader is stopped and the leader swaps
+     * it for d (as the failure detector would). Returns the stopped voter's id.
+     */
+    private String replaceAStoppedVoterWithTheListener() throws Exception {
+        grid.voters("a", "b", "c");
+        grid.join("d", true);
+        MeshRaftServer leader = grid.awaitLeader();
+        leader.submitter().submit(new CreateGridCommand("g1")).get(10, TimeUnit.SECONDS);
+        String replaced = List.of("a", "b", "c").stream().filter(id -> !id.equals(leader.nodeId())).findFirst()
+                .orElseThrow();
+        grid.stop(replaced);
+        Set<String> live = new java.util.TreeSet<>(Set.of("a", "b", "c", "d"));
+        live.remove(replaced);
+        assertThat(leader.rebalanceVoters(live)).containsExactlyInAnyOrderElementsOf(live);
+        assertThat(leader.membership().listenerIds()).containsExactly(replaced);
+        return replaced;
     }
 
     private static MeshCommand user(int i) {

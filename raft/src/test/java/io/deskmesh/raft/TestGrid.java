@@ -30,6 +30,7 @@ final class TestGrid implements AutoCloseable {
     private final Map<String, RaftConfig> configs = new LinkedHashMap<>();
     private final Map<String, MeshRaftServer> running = new LinkedHashMap<>();
     private Duration writeDeadline = Duration.ofSeconds(5);
+    private boolean autoRejoin = true;
 
     TestGrid(Path root) {
         this.root = root;
@@ -40,11 +41,18 @@ final class TestGrid implements AutoCloseable {
         return this;
     }
 
+    /** Whether servers created from now on rejoin by themselves when their group closes (default true). */
+    TestGrid withAutoRejoin(boolean rejoin) {
+        this.autoRejoin = rejoin;
+        return this;
+    }
+
     RaftConfig config(String id) {
         return configs.computeIfAbsent(id, k -> RaftConfig.of(k, root.resolve(k), "127.0.0.1:" + freePort(), GRID_ID)
                 .withElectionTimeout(Duration.ofMillis(300), Duration.ofMillis(600))
                 .withLogSegments(16 * 1024, 8)
-                .withWriteDeadline(writeDeadline, Duration.ofMillis(1000)));
+                .withWriteDeadline(writeDeadline, Duration.ofMillis(1000))
+                .withAutoRejoin(autoRejoin));
     }
 
     /** Bootstraps {@code first} and adds each of {@code others} as a voter, one at a time. */
@@ -62,13 +70,20 @@ final class TestGrid implements AutoCloseable {
 
     /** Starts {@code id} and has it join through the running servers. */
     MeshRaftServer join(String id, boolean asListener) throws IOException {
-        List<Peer> contacts = running.values().stream()
-                .map(s -> new Peer(s.nodeId(), s.config().raftAddress())).toList();
-        return put(new MeshRaftServer(config(id)).join(contacts, asListener));
+        return put(new MeshRaftServer(config(id)).join(contacts(), asListener));
     }
 
     MeshRaftServer restart(String id) throws IOException {
         return put(new MeshRaftServer(config(id)).restart());
+    }
+
+    /** Restarts {@code id} in the role the grid has for it, as a member answered, through the running servers. */
+    MeshRaftServer restart(String id, boolean asListener) throws IOException {
+        return put(new MeshRaftServer(config(id)).restart(asListener, contacts()));
+    }
+
+    private List<Peer> contacts() {
+        return running.values().stream().map(s -> new Peer(s.nodeId(), s.config().raftAddress())).toList();
     }
 
     void stop(String id) {

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * attempt left (suspect its host, end its reservation) and reserve with the failed hosts excluded; a
  * refusal (not entitled, no free desktop) ends the call with its reason. Ask the chosen host to
  * prepare the VM within the deadline while recording the session connected; answer once both are
- * done. Without a console proxy yet, a completed connect stands for the console attaching. Blocking;
+ * done; the console proxy records attach and detach when the client opens the console. Blocking;
  * thread-safe.
  */
 public final class DesktopBroker {

@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * minority side may still run them, and they end when their user reconnects elsewhere.
  *
  * <p>Activity is the session's {@code since}: its last state change, moved forward at most once a
- * minute by connects on a connected session. Until the console proxy lands, that is the last connect or
- * disconnect through the API; the console proxy will report real console activity the same way.
+ * minute by connects on a connected session: the API's connects, and the console proxy's reports
+ * while a console's client sends bytes.
  * Thread-safe.
  */
 public final class SessionJanitor implements AutoCloseable {

@@ -46,6 +46,11 @@ public final class ImagePlacementPlanner {
     static final double SLACK = 0.15;
     /** How far below the grid's target a server must run before it is given images to even out load. */
     static final double BALANCE_GAP = 0.10;
+    /** Balancing copies per pass at least (more on large grids: one per 100 servers). */
+    static final int MIN_BALANCING_COPIES = 4;
+    static final int MAX_BALANCING_COPIES_PER_TEMPLATE = 2;
+    /** A copy that landed this recently is not dropped as surplus: VMs may be on their way to it. */
+    static final long FRESH_COPY_MS = 5 * 60_000;
     static final double MAX_TARGET = 0.90;
     static final long RETRY_BACKOFF_MS = 60_000;
     static final double W_CAPACITY = 0.5;
@@ -106,9 +111,13 @@ public final class ImagePlacementPlanner {
             int c = Double.compare(p.utilisation(a) + planned[a], p.utilisation(b) + planned[b]);
             return c != 0 ? c : Integer.compare(a, b);
         });
+        // Only as many balancing copies per pass as the VM moves that follow can use: handing one
+        // template's image to hundreds of servers at once only churned copies in and out.
+        int budget = Math.max(MIN_BALANCING_COPIES, p.servers.size() / 100);
+        int[] perTemplate = new int[holdings.size()];
         for (int i : order) {
             double load = p.utilisation(i) + planned[i];
-            if (load >= highest - BALANCE_GAP) {
+            if (load >= highest - BALANCE_GAP || budget == 0) {
                 break;
             }
             if (!p.servers.get(i).schedulable()) {
@@ -118,7 +127,8 @@ public final class ImagePlacementPlanner {
             for (int k = 0; k < holdings.size(); k++) {
                 Holding h = holdings.get(k);
                 int d = donor[k];
-                if (d < 0 || h.held()[i] || p.desired(h.template().name()) == 0) {
+                if (d < 0 || h.held()[i] || p.desired(h.template().name()) == 0
+                        || perTemplate[k] >= MAX_BALANCING_COPIES_PER_TEMPLATE) {
                     continue;
                 }
                 double donorLoad = p.utilisation(d);
@@ -135,6 +145,8 @@ public final class ImagePlacementPlanner {
                 continue;
             }
             Holding h = holdings.get(best);
+            perTemplate[best]++;
+            budget--;
             int source = bestSource(p, h.sources(), p.servers.get(i).site());
             actions.add(new PlanAction.FetchReplica(p.servers.get(i).name(), h.ref(), p.servers.get(source).name()));
             p.diskBytes[i] += h.sizeBytes();
@@ -309,7 +321,9 @@ public final class ImagePlacementPlanner {
             String server = p.servers.get(i).name();
             double load = p.utilisation(i) + planned[i];
             boolean receiver = load < grid - BALANCE_GAP || load < donorLoad - BALANCE_GAP;
-            if (p.image.images().hasLanded(ref, server) && !receiver && !usesVersion(p, ref, server)) {
+            ReplicaImage copy = p.image.images().replicas(ref).get(server);
+            boolean fresh = copy != null && p.image.at() - copy.since() < FRESH_COPY_MS;
+            if (p.image.images().hasLanded(ref, server) && !receiver && !fresh && !usesVersion(p, ref, server)) {
                 idle.add(i);
             }
         }

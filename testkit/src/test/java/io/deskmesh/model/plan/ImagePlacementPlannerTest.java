@@ -173,6 +173,8 @@ class ImagePlacementPlannerTest {
     void surplusIdleCopiesAreDroppedDownToMinReplicas() {
         GridFixture g = fourHolders()
                 .template("office", t -> t.baseImage("win11").desired(0).minReplicas(2));
+        assertThat(drops(GridPlanner.plan(g.clusterImage()))).as("fresh copies get time to receive VMs").isEmpty();
+        passTime(g, ImagePlacementPlanner.FRESH_COPY_MS);
 
         Plan plan = GridPlanner.plan(g.clusterImage());
 
@@ -199,6 +201,7 @@ class ImagePlacementPlannerTest {
         String vm = g.login("ann", "office").vmId();
         g.updateTemplate("office", t -> t.desired(0));
         assertThat(g.vm(vm).server()).isEqualTo("s4");
+        passTime(g, ImagePlacementPlanner.FRESH_COPY_MS);
 
         Plan plan = GridPlanner.plan(g.clusterImage());
 

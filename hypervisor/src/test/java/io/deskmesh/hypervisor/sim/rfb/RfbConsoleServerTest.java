@@ -185,7 +185,10 @@ class RfbConsoleServerTest {
             c.requestUpdate(false, 0, 0, 10, 10);
             assertThatThrownBy(c::readUpdate).isInstanceOfAny(EOFException.class, SocketException.class);
         }
-        assertThatThrownBy(() -> RfbClient.connect("127.0.0.1", port, 8, TIMEOUT_MS)).isInstanceOf(ConnectException.class);
+        // The port refuses, or (when a connect raced the listener's close) drops the connection at once:
+        // either way no console is served any more.
+        assertThatThrownBy(() -> RfbClient.connect("127.0.0.1", port, 8, TIMEOUT_MS))
+                .isInstanceOfAny(ConnectException.class, EOFException.class, SocketException.class);
         assertThat(server.openConsoles()).isZero();
     }
 

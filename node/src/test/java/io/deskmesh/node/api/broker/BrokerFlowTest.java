@@ -84,6 +84,12 @@ class BrokerFlowTest {
         BrokerGrid.Answer first = grid.connect(0, "k1", "kiosk");
         assertThat(first.status()).isEqualTo(200);
         String vm = first.get("vm");
+        // The host reports the VM started without the connect waiting for that write: wait for it.
+        long until = System.currentTimeMillis() + 10_000;
+        while (grid.node(0).image().vms().get(vm).orElseThrow().state() != VmState.RUNNING
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
         assertThat(grid.node(0).image().vms().get(vm).orElseThrow().state()).isEqualTo(VmState.RUNNING);
         // Hold the host's hypervisor so the regeneration cannot finish before we look.
         SimDriver host = (SimDriver) grid.node(grid.indexOf(first.get("server"))).driver();

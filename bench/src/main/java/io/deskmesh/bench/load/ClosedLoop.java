@@ -54,7 +54,17 @@ final class ClosedLoop {
     /** Runs tasks from {@code next} until {@code stop} says so; for background load. Returns at once. */
     static CompletableFuture<Integer> runUntil(BooleanSupplier stop, Supplier<Supplier<CompletableFuture<?>>> next,
                                                int concurrency, Duration bound) {
-        return CompletableFuture.supplyAsync(() -> run(() -> stop.getAsBoolean() ? null : next.get(), concurrency, bound));
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(run(() -> stop.getAsBoolean() ? null : next.get(), concurrency, bound));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "gridload-background");
+        t.setDaemon(true);
+        t.start();
+        return done;
     }
 
     private static void pull(Supplier<Supplier<CompletableFuture<?>>> next, AtomicInteger ran, CompletableFuture<Void> done) {

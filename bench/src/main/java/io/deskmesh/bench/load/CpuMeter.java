@@ -54,9 +54,10 @@ final class CpuMeter {
         double harness = (b.harness().toNanos() - a.harness().toNanos()) / 1e9;
         long total = b.machineTotal() - a.machineTotal();
         double busy = total <= 0 ? Double.NaN : 100.0 * (b.machineBusy() - a.machineBusy()) / total;
+        String gridPart = perNode.isEmpty() ? "grid not measured (its nodes run elsewhere)"
+                : String.format(java.util.Locale.ROOT, "grid %.1f s (%s) = %.2f cores", grid, perNode, grid / wall);
         StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT,
-                "CPU over %.1f s: grid %.1f s (%s) = %.2f cores; harness %.1f s; whole machine %.0f%% busy", wall, grid,
-                perNode, grid / wall, harness, busy));
+                "CPU over %.1f s: %s; harness %.1f s; this machine %.0f%% busy", wall, gridPart, harness, busy));
         if (ops > 0 && grid > 0) {
             s.append(String.format(java.util.Locale.ROOT, "; %.1f ms of grid CPU per %s", 1000 * grid / ops, op));
         }

@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>
  * GridLoad storm [options]   login storm: password logins, connects, connects during a password storm
  * GridLoad raft  [options]   commit throughput through POST /internal/v1/commands
- * GridLoad join  [options]   a 4th node joins a grid holding ~100,000 VMs; a node hosting VMs is killed
+ * GridLoad join  [options]   one more node joins a grid holding ~100,000 VMs; a node hosting VMs is killed
  * </pre>
  *
  * Every subcommand starts its own grid of node JVMs on loopback (the built CLI jar and its
@@ -118,7 +118,8 @@ public final class GridLoad {
 
     static String usage() {
         StringBuilder b = new StringBuilder("usage: GridLoad storm|raft|join [--option value ...]\n"
-                + "  run from the repository root after 'mvn -q -o -pl cli,bench -am install -DskipTests'\n");
+                + "  run from the repository root after 'mvn -q -o -pl cli,bench -am package -DskipTests',\n"
+                + "  with a JDK 21+ java (the nodes are started with the same java)\n");
         for (String c : new String[] {"storm", "raft", "join"}) {
             b.append("\n  ").append(c).append(" options (default):\n")
                     .append(new LoadOptions(c, options(c), new String[0]).usage());

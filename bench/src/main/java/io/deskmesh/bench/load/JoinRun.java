@@ -16,7 +16,7 @@ import java.util.Map;
  *       bulk servers ({@link BulkState}), built through the internal commands endpoint;</li>
  *   <li>harmless log entries until the leader passes its snapshot interval, so the newcomer is sent a
  *       snapshot, as in a grid that has run for a while ({@code --pad-to-snapshot false} to skip);</li>
- *   <li>a 4th node joins: time until it is healthy, until its applied index reaches the leader's at
+ *   <li>one more node joins: time until it is healthy, until its applied index reaches the leader's at
  *       the moment it started, until its image holds every VM, until the grid records it active;</li>
  *   <li>a node hosting real VMs is SIGKILLed: time until it is recorded missing and until its VMs
  *       are rebuilt on the live servers.</li>
@@ -57,40 +57,52 @@ final class JoinRun {
     }
 
     void run() {
-        NodeJvm node1 = local.byName("node1");
-        String tag = GridSession.tag();
         JoinSetup setup = new JoinSetup(client, grid.urls(), grid.adminToken(), report);
-        String real = setup.realPool("real-" + tag, o.integer("real-pool", 1, 10_000), o.seconds("kill-timeout", 10, 3600));
-        int vms = o.integer("vms", 1, 1_000_000);
+        String real = setup.realPool("real-" + GridSession.tag(), o.integer("real-pool", 1, 10_000),
+                o.seconds("kill-timeout", 10, 3600));
+        int total = 0;
+        try {
+            total = buildState(setup);
+            if (o.flag("pad-to-snapshot")) {
+                pad(setup);
+            }
+            join(total);
+            kill(real);
+        } finally {
+            // What was measured is printed even when a later step failed.
+            Table t = new Table("figure", "value");
+            figures.forEach(t::row);
+            report.out("### join: one more node receives a state of " + String.format("%,d", total) + " VMs; a node is killed\n\n"
+                    + t);
+        }
+    }
+
+    /** Records the bulk servers and their VMs; returns how many VMs the grid holds then. */
+    private int buildState(JoinSetup setup) {
+        NodeJvm node1 = local.byName("node1");
         int servers = o.integer("bulk-servers", 1, 100);
-        int perServer = (vms + servers - 1) / servers;
+        int perServer = (o.integer("vms", 1, 1_000_000) + servers - 1) / servers;
         long t0 = System.nanoTime();
         BulkState bulk = new BulkState(client, grid.urls(), report);
-        List<String> bulkServers = bulk.addServers(servers, node1.http(), JoinSetup.IMAGE, 1, "node1",
+        setup.importBulkImage();
+        List<String> bulkServers = bulk.addServers(servers, node1.http(), JoinSetup.BULK_IMAGE, 1, "node1",
                 new Capacity(4096, 16L << 20, 1L << 40));
-        String bulkTemplate = setup.bulkTemplate("bulk-" + tag);
+        String bulkTemplate = setup.bulkTemplate("bulk-" + GridSession.tag());
         BulkState.Built built = bulk.build(bulkTemplate, bulkServers, perServer, o.integer("allocations-per-request", 1, 1000),
                 o.integer("created-per-request", 1, 1000), o.integer("build-concurrency", 1, 64));
         setup.setDesired(bulkTemplate, built.vms());
         int total = built.vms() + o.integer("real-pool", 1, 10_000);
         long settled = Waits.until("every node holding " + total + " VMs at one index", Duration.ofMinutes(5),
                 Duration.ofMillis(500), () -> setup.sameEverywhere(total), () -> GridView.summary(client, node1.url()));
-        double buildSeconds = (System.nanoTime() - t0) / 1e9;
         figures.put("state: VMs (bulk + real pool)", String.format("%,d + %,d on %d bulk + 3 real servers", built.vms(),
                 total - built.vms(), servers));
         figures.put("build: AllocateVms (" + built.vms() / BulkState.ALLOCATION + " commands of 1,000 VMs)",
                 seconds(built.allocateSeconds()));
-        figures.put("build: ReportVmCreated x" + built.vms(), seconds(built.createdSeconds()) + String.format(" (%,.0f commands/s)",
-                built.vms() / built.createdSeconds()));
-        figures.put("build: total, until all nodes applied it", seconds(buildSeconds) + " (of which settling " + settled + " ms)");
-        if (o.flag("pad-to-snapshot")) {
-            pad(setup);
-        }
-        join(setup, total);
-        kill(setup, real);
-        Table t = new Table("figure", "value");
-        figures.forEach(t::row);
-        report.out("### join: a 4th node receives a state of " + String.format("%,d", total) + " VMs; a node is killed\n\n" + t);
+        figures.put("build: ReportVmCreated x" + built.vms(), seconds(built.createdSeconds())
+                + String.format(" (%,.0f commands/s)", built.vms() / built.createdSeconds()));
+        figures.put("build: total, until all nodes applied it", seconds((System.nanoTime() - t0) / 1e9)
+                + " (of which settling " + settled + " ms)");
+        return total;
     }
 
     private void pad(JoinSetup setup) {
@@ -111,31 +123,38 @@ final class JoinRun {
         figures.put("leader snapshot", line.substring(Math.max(0, line.indexOf("took snapshot"))));
     }
 
-    private void join(JoinSetup setup, int total) {
+    private void join(int total) {
         NodeJvm leader = local.leader();
         long leaderIndex = GridView.raft(client, leader.url()).path("appliedIndex").asLong();
-        NodeJvm n4 = local.add("node4", local.byName("node1").http());
+        String name = "node" + (local.nodes().size() + 1);
+        NodeJvm n4 = local.add(name, local.byName("node1").http());
         long t0 = System.nanoTime();
         Duration limit = o.seconds("join-timeout", 10, 3600);
         local.awaitHealthy(n4, limit);
-        figures.put("join: node4 healthy (/healthz 200)", ms(t0));
-        Waits.until("node4 at the leader's index " + leaderIndex, limit, Duration.ofMillis(100),
+        figures.put("join: " + name + " healthy (/healthz 200)", ms(t0));
+        Waits.until(name + " at the leader's index " + leaderIndex, limit, Duration.ofMillis(100),
                 () -> GridView.raft(client, n4.url()).path("appliedIndex").asLong() >= leaderIndex,
-                () -> "node4 " + GridView.raft(client, n4.url()));
-        figures.put("join: node4 applied index >= leader's at its start (" + leaderIndex + ")", ms(t0));
-        Waits.until("node4's image holding " + total + " VMs", limit, Duration.ofMillis(100),
+                () -> name + " " + GridView.raft(client, n4.url()));
+        figures.put("join: " + name + " applied index >= leader's at its start (" + leaderIndex + ")", ms(t0));
+        Waits.until(name + "'s image holding " + total + " VMs", limit, Duration.ofMillis(100),
                 () -> GridView.cluster(client, n4.url()).path("totals").path("vms").asInt() >= total,
                 () -> GridView.summary(client, n4.url()));
-        figures.put("join: node4's GET /api/v1/cluster shows all " + String.format("%,d", total) + " VMs", ms(t0));
-        Waits.until("node4 active", limit, () -> "active".equals(GridView.server(GridView.cluster(client, leader.url()),
-                "node4").path("state").asText()), () -> GridView.summary(client, leader.url()));
-        figures.put("join: node4 recorded active", ms(t0));
+        figures.put("join: " + name + "'s GET /api/v1/cluster shows all " + String.format("%,d", total) + " VMs", ms(t0));
+        Waits.until(name + " active", limit, () -> "active".equals(GridView.server(GridView.cluster(client, leader.url()),
+                name).path("state").asText()), () -> GridView.summary(client, leader.url()));
+        figures.put("join: " + name + " recorded active", ms(t0));
+        local.startMillis().forEach((other, took) -> {
+            if (!other.equals("node1")) {
+                figures.put("baseline: " + other + " joining the empty grid, process start to healthy",
+                        seconds(took / 1000.0));
+            }
+        });
         List<String> loaded = n4.logLines("loaded snapshot");
-        figures.put("join: how node4 got the state", loaded.isEmpty() ? "log replay (no snapshot installed)"
+        figures.put("join: how " + name + " got the state", loaded.isEmpty() ? "log replay (no snapshot installed)"
                 : "snapshot: " + last(loaded).substring(last(loaded).indexOf("loaded snapshot")));
     }
 
-    private void kill(JoinSetup setup, String real) {
+    private void kill(String real) {
         NodeJvm leader = local.leader();
         JsonNode view = GridView.cluster(client, leader.url());
         JsonNode byServer = GridView.template(view, real).path("byServer");

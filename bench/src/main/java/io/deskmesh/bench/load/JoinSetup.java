@@ -16,6 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class JoinSetup {
     static final String IMAGE = "join-img";
+    /**
+     * The bulk template's own base image: were it the real pool's, the bulk servers would hold the real
+     * pool's image too, and the planners would place replacement VMs of the real pool on them, where no
+     * node would ever build them.
+     */
+    static final String BULK_IMAGE = "bulk-img";
     private static final int PAD_CLIENTS = 6;
 
     private final GridClient client;
@@ -32,9 +38,8 @@ final class JoinSetup {
 
     /** Imports the image on the first node and builds a pool of {@code count} VMs on every node; returns its name. */
     String realPool(String name, int count, Duration timeout) {
-        GridClient.expectOk("synthetic base image", client.internal(urls.get(0), "/internal/v1/images/" + IMAGE
-                + "/1/synthetic?size=" + (4 << 20), "").join());
-        client.call("POST", urls.get(0), "/api/v1/templates", adminToken, template(name, 256, 0, urls.size()));
+        importImage(IMAGE);
+        client.call("POST", urls.get(0), "/api/v1/templates", adminToken, template(name, IMAGE, 256, 0, urls.size()));
         GridView.awaitCopies(client, urls.get(0), IMAGE, urls.size(), timeout);
         setDesired(name, count);
         long ms = Waits.until(count + " VMs of " + name + " built on " + urls.size() + " servers", timeout,
@@ -46,10 +51,20 @@ final class JoinSetup {
         return name;
     }
 
+    /** Imports the bulk image on the first node (the bulk servers copy it from there). */
+    void importBulkImage() {
+        importImage(BULK_IMAGE);
+    }
+
     /** A template for the bulk VMs, created with no desired VMs so no reconciler builds any. */
     String bulkTemplate(String name) {
-        client.call("POST", urls.get(0), "/api/v1/templates", adminToken, template(name, 64, 0, 1));
+        client.call("POST", urls.get(0), "/api/v1/templates", adminToken, template(name, BULK_IMAGE, 64, 0, 1));
         return name;
+    }
+
+    private void importImage(String image) {
+        GridClient.expectOk("synthetic base image " + image, client.internal(urls.get(0), "/internal/v1/images/" + image
+                + "/1/synthetic?size=" + (4 << 20), "").join());
     }
 
     /** Sets the bulk template's pool to what it holds, so the planners find the pool as it should be. */
@@ -92,12 +107,12 @@ final class JoinSetup {
         }
     }
 
-    private static Map<String, Object> template(String name, long memoryMb, int desired, int minReplicas) {
+    private static Map<String, Object> template(String name, String image, long memoryMb, int desired, int minReplicas) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", name);
         t.put("cpus", 1);
         t.put("memoryMb", memoryMb);
-        t.put("baseImage", IMAGE);
+        t.put("baseImage", image);
         t.put("pool", "non-persistent");
         t.put("desiredVms", desired);
         t.put("spareVms", 0);

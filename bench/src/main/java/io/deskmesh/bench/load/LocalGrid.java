@@ -24,6 +24,7 @@ final class LocalGrid implements AutoCloseable {
     private final GridClient client;
     private final Report report;
     private final List<NodeJvm> nodes = new ArrayList<>();
+    private final java.util.Map<String, Long> startMillis = new java.util.TreeMap<>();
     private final Thread killChildren;
 
     private LocalGrid(Path runDir, NodeJvm.Settings settings, GridClient client, Report report) {
@@ -41,10 +42,10 @@ final class LocalGrid implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             NodeJvm first = grid.add("node1", null);
-            grid.awaitHealthy(first, Duration.ofSeconds(90));
+            grid.timedStart(first);
             // One join at a time: each is a Raft membership change, and the grid settles each before the next.
             for (int i = 2; i <= count; i++) {
-                grid.awaitHealthy(grid.add("node" + i, first.http()), Duration.ofSeconds(90));
+                grid.timedStart(grid.add("node" + i, first.http()));
             }
             Waits.until(count + " active servers", Duration.ofSeconds(60),
                     () -> GridView.activeServers(client.get(first.url(), "/api/v1/cluster", null)).size() == count,
@@ -86,6 +87,17 @@ final class LocalGrid implements AutoCloseable {
         NodeJvm n = new NodeJvm(name, runDir, via, settings).start();
         nodes.add(n);
         return n;
+    }
+
+    private void timedStart(NodeJvm n) {
+        long t0 = System.nanoTime();
+        awaitHealthy(n, Duration.ofSeconds(90));
+        startMillis.put(n.name(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** How long each node of the initial grid took from process start to a healthy /healthz, in ms. */
+    java.util.Map<String, Long> startMillis() {
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(startMillis));
     }
 
     void awaitHealthy(NodeJvm n, Duration timeout) {

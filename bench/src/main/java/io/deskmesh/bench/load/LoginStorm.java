@@ -145,7 +145,8 @@ final class LoginStorm {
     }
 
     private static <T> CompletableFuture<T> later(long millis, Supplier<CompletableFuture<T>> then) {
-        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS))
-                .thenCompose(x -> then.get());
+        // Runs on the JDK's delay thread, which only starts the next (asynchronous) request.
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS,
+                Runnable::run)).thenCompose(x -> then.get());
     }
 }

@@ -105,7 +105,8 @@ final class RaftRun {
             entriesCell = "<= " + Table.cell(entries) + " (applied index, incl. Ratis metadata entries)";
         }
         double gridCpu = gridCpuSeconds(cpu0, cpu1);
-        table.row(mode, clients, perRequest, tally.rate(), cmds, entriesCell, entries > 0 ? cmds / entries : Double.NaN,
+        String perEntry = entries > 0 ? (grid.local() != null ? "" : ">= ") + Table.cell(cmds / entries) : "–";
+        table.row(mode, clients, perRequest, tally.rate(), cmds, entriesCell, perEntry,
                 tally.percentileMillis(50), tally.percentileMillis(99),
                 gridCpu > 0 ? 1e6 * gridCpu / (tally.successes() * (double) perRequest) : Double.NaN, tally.failureSummary());
         report.say(String.format("%s x%d: %.0f commands/s, %.0f command entries/s (index +%d), p99 %.1f ms", mode, clients,

@@ -42,13 +42,28 @@ final class StormRun {
     }
 
     void run() {
-        GridClient client = grid.client();
-        List<String> urls = grid.urls();
-        StormSetup setup = new StormSetup(client, urls, grid.adminToken(), report);
+        StormSetup setup = prepare();
+        Map<String, Long> termsBefore = grid.terms();
+        LoginStorm logins = new LoginStorm(grid.client(), grid.urls(), plan.password());
+        Map<String, String> tokens = passwordLogins(logins);
+        ConnectStorm connects = new ConnectStorm(grid.client(), grid.urls());
+        Tally probe = warmUpAndProbe(connects, setup, tokens);
+        connectAll(connects, setup, tokens, probe);
+        connectUnderStorm(connects, logins, setup, tokens);
+        Map<String, Long> termsAfter = grid.terms();
+        report.out("Waits for the pool to be clean needed " + setup.nudges() + " nudge(s) of a quiet grid (see"
+                + " StormSetup.awaitPool: spare VMs left stopped by the reconciler's stale-image guard until another write"
+                + " arrives).");
+        report.out("Raft terms before (a) and after (c): " + termsBefore + " → " + termsAfter
+                + (termsBefore.equals(termsAfter) ? " (no election during the storms)" : " (an election happened)"));
+    }
+
+    /** Users, group, grant and pool; prints the setup table. */
+    private StormSetup prepare() {
+        StormSetup setup = new StormSetup(grid.client(), grid.urls(), grid.adminToken(), report);
         double usersSeconds = setup.create(plan, grid.cliJar());
         long poolMs = setup.awaitPool(plan, o.seconds("pool-timeout", 10, 3600));
         report.say("pool of " + plan.poolSize() + " built " + poolMs + " ms after the users were created");
-        Map<String, Long> termsBefore = grid.terms();
         report.out("### storm: setup\n\n" + new Table("what", "value")
                 .row("grid", grid.describe())
                 .row("users", plan.users() + " (created in " + Table.cell(usersSeconds) + " s via " + (plan.usersViaApi()
@@ -57,9 +72,13 @@ final class StormRun {
                         + " MiB, " + plan.spare() + " kept powered on; built in " + Table.cell(poolMs / 1000.0)
                         + " s after the users")
                 .row("clients", concurrency + " (logins), " + connectConcurrency + " (connects), HTTP/1.1 keep-alive")
-                .row("warm-up", "before (b), the first " + o.string("connect-warmup") + " users connect and log off, unmeasured"));
+                .row("warm-up", "before (b), the first " + o.string("connect-warmup") + " users connect and log off,"
+                        + " unmeasured; then " + o.string("probe") + " connect one at a time"));
+        return setup;
+    }
 
-        LoginStorm logins = new LoginStorm(client, urls, plan.password());
+    /** Phase (a): every user logs in once; returns their tokens. */
+    private Map<String, String> passwordLogins(LoginStorm logins) {
         profiler.start("a");
         CpuMeter.Snapshot cpu0 = CpuMeter.now(grid.local());
         LoginStorm.Result a = logins.logInAll(plan.userNames(), concurrency, phaseLimit);
@@ -70,16 +89,7 @@ final class StormRun {
         if (a.tokens().size() < plan.users()) {
             report.say("only " + a.tokens().size() + " of " + plan.users() + " users got a token; going on with them");
         }
-
-        ConnectStorm connects = new ConnectStorm(client, urls);
-        Tally probe = warmUpAndProbe(connects, setup, a.tokens());
-        connectAll(connects, setup, a.tokens(), probe);
-        connectUnderStorm(connects, logins, setup, a.tokens());
-        Map<String, Long> termsAfter = grid.terms();
-        report.out("Waits for the pool to be clean needed " + setup.nudges() + " nudge(s) of a quiet grid (see StormSetup.awaitPool:"
-                + " spare VMs left stopped by the reconciler's stale-image guard until another write arrives).");
-        report.out("Raft terms before (a) and after (c): " + termsBefore + " → " + termsAfter
-                + (termsBefore.equals(termsAfter) ? " (no election during the storms)" : " (an election happened)"));
+        return a.tokens();
     }
 
     /**

@@ -34,7 +34,8 @@ import java.util.function.LongSupplier;
  * actions that name this node, off the caller's thread, on a bounded pool. It never runs two actions
  * on one VM or image at once, backs off after a failure, and never repeats an action from an image
  * older than the one in which the same action last completed (a stale image still shows the work as
- * undone). It also keeps the node itself in order: it asks to rejoin when the grid has it missing or
+ * undone). Besides each new image, it re-plans the latest image every {@link #TICK_MS}, so retries
+ * after a back-off happen on a quiet grid too. It also keeps the node itself in order: it asks to rejoin when the grid has it missing or
  * suspect, resumes transfers to itself that a restart interrupted, and compares the host's VMs with
  * the image every {@link #SYNC_INTERVAL_MS}. Thread-safe.
  */
@@ -42,6 +43,8 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final long BACKOFF_MS = 2_000;
     static final long SYNC_INTERVAL_MS = 10_000;
+    /** How often the reconciler re-plans the latest image without being told of a change. */
+    static final long TICK_MS = 2_000;
 
     private final String self;
     private final String address;
@@ -52,6 +55,7 @@ public final class Reconciler implements AutoCloseable {
     private final LongSupplier appliedIndex;
     private final java.util.function.Supplier<ClusterImage> latest;
     private final ExecutorService workers;
+    private final java.util.concurrent.ScheduledExecutorService ticker;
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
@@ -84,6 +88,22 @@ public final class Reconciler implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Reconcile on a timer too, not only on change: after a back-off, or when an action's
+        // outcome changed nothing, no new image may come to trigger the retry on a quiet grid.
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconciler-tick-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            onImage(latest.get());
+        } catch (RuntimeException e) {
+            LOG.warn("reconciler tick on {} failed: {}", self, e.toString());
+        }
     }
 
     /** Reacts to a new image: plans and starts this node's actions. Returns at once. */
@@ -164,7 +184,9 @@ public final class Reconciler implements AutoCloseable {
         long now = clock.getAsLong();
         Long done = completedAt.get(key);
         if (done != null) {
-            if (image.index() <= done) {
+            // An image at the completion index already holds the outcome (the submit returned after
+            // this node applied it); only an older one is stale.
+            if (image.index() < done) {
                 return;
             }
             completedAt.remove(key, done);
@@ -265,6 +287,7 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public void close() {
+        ticker.shutdownNow();
         workers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -109,7 +109,7 @@ public final class MeshRaftServer implements AutoCloseable {
         this.config = config;
         this.groupId = groupIdFor(config.gridId());
         this.self = new Peer(config.nodeId(), config.raftAddress()).toRaftPeer();
-        this.stateMachine = new MeshStateMachine(config.nodeId());
+        this.stateMachine = newStateMachine();
         this.published = stateMachine;
         this.clients = new RaftClients(config, groupId);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -414,7 +414,7 @@ public final class MeshRaftServer implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
-            stateMachine = new MeshStateMachine(config.nodeId());
+            stateMachine = newStateMachine();
         }
         stateMachineUsed = true;
         RaftProperties properties = RaftClients.serverProperties(config);
@@ -583,6 +583,25 @@ public final class MeshRaftServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A state machine that keeps {@link #lastMembership} current with every configuration the log
+     * takes in, so a group closed before the watchdog first looked still knows whom to ask.
+     */
+    private MeshStateMachine newStateMachine() {
+        MeshStateMachine sm = new MeshStateMachine(config.nodeId());
+        sm.onMembershipChange(m -> {
+            if (!m.voterIds().isEmpty()) {
+                lastMembership = m;
+            }
+        });
+        return sm;
+    }
+
+    /** The last non-empty membership this node knew (what it falls back on to find the grid again). */
+    Membership knownMembership() {
+        return lastMembership;
     }
 
     /** The group's voters and listeners as this node's log knows them. */

@@ -6,6 +6,7 @@ import io.deskmesh.model.command.CommandProcessor;
 import io.deskmesh.model.command.CommandProcessor.BatchResult;
 import io.deskmesh.model.image.ClusterImage;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -77,6 +78,7 @@ public class MeshStateMachine extends BaseStateMachine {
     private final ExecutorService completer;
     private final AppliedWaiters waiters;
     private final ImagePublisher publisher;
+    private volatile Consumer<Membership> membershipListener = m -> { };
 
     /** A state machine stamping entries with the system clock. */
     public MeshStateMachine(String name) {
@@ -125,6 +127,23 @@ public class MeshStateMachine extends BaseStateMachine {
 
     public void removeImageListener(Consumer<ClusterImage> listener) {
         publisher.removeListener(listener);
+    }
+
+    /**
+     * Sets who hears each Raft configuration this node's log takes in (on the Raft thread that
+     * applies it: the listener must be quick and must not throw).
+     */
+    void onMembershipChange(Consumer<Membership> listener) {
+        this.membershipListener = listener;
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto conf) {
+        try {
+            membershipListener.accept(Membership.of(conf));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: membership listener failed at index {}", name, index, e);
+        }
     }
 
     /** Why this node stopped applying the log, if it did. */

@@ -291,6 +291,8 @@ class MeshRaftClusterTest {
         MeshRaftServer f = grid.running().stream().filter(n -> n != leader).findFirst().orElseThrow();
         List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         f.addImageListener(image -> seen.add(image.index()));
+        // known from the configuration entries it applied, not only once the watchdog has looked
+        assertThat(f.knownMembership().voterIds()).containsExactlyInAnyOrder("a", "b", "c");
 
         f.division().close();
         await().atMost(Duration.ofSeconds(5)).until(() -> f.health().status() != RaftHealth.Status.RUNNING);

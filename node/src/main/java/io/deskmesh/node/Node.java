@@ -1,6 +1,11 @@
 package io.deskmesh.node;
 
 import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.libvirt.LibvirtDriver;
+import io.deskmesh.node.agent.AgentChannels;
+import io.deskmesh.node.agent.AgentMonitor;
+import io.deskmesh.node.agent.SimAgentChannels;
+import io.deskmesh.node.agent.UnixSocketAgentChannels;
 import io.deskmesh.hypervisor.sim.SimConfig;
 import io.deskmesh.hypervisor.sim.SimDriver;
 import io.deskmesh.hypervisor.sim.rfb.RfbConsoleServer;
@@ -40,6 +45,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +60,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How often the sim's in-process agents send a heartbeat (the reference agent's default too). */
+    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(2);
+    /** A ready agent silent this long gets its VM marked unhealthy (five missed heartbeats). */
+    public static final Duration AGENT_SILENT_AFTER = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final NodeIdentity identity;
@@ -69,26 +79,37 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final RfbConsoleServer consoleServer;
     private final ConsoleProxy consoles;
+    private final AgentMonitor agents;
     private final boolean bootstrapped;
     private volatile String generatedAdminPassword;
     private final JoinProtocol.RecentJoins recentJoins = new JoinProtocol.RecentJoins();
 
-    private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped) throws IOException {
+    private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped,
+                 HypervisorDriver realDriver) throws IOException {
         this.config = config;
         this.identity = identity;
         this.raft = raft;
         this.bootstrapped = bootstrapped;
-        SimDriver sim = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
-                .storageRoot(config.dataDir().resolve("vms")).build());
-        this.consoleServer = new RfbConsoleServer(SimConsoleLabels.from(raft::image), java.time.Clock.systemUTC());
-        sim.attachConsoleServer(consoleServer);
-        this.driver = sim;
+        if (realDriver != null) {
+            this.consoleServer = null;
+            this.driver = realDriver;
+        } else {
+            SimDriver sim = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
+                    .storageRoot(config.dataDir().resolve("vms")).build());
+            this.consoleServer = new RfbConsoleServer(SimConsoleLabels.from(raft::image), java.time.Clock.systemUTC());
+            sim.attachConsoleServer(consoleServer);
+            this.driver = sim;
+        }
         this.store = new LocalImageStore(config.dataDir().resolve("images"));
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
         this.reconciler = new Reconciler(config.name(), config.http(), driver, new StoreReplicas(store, fetcher),
                 this::timedSubmit, System::currentTimeMillis, raft::image, 4);
+        AgentChannels channels = driver instanceof LibvirtDriver libvirt ? new UnixSocketAgentChannels(libvirt)
+                : new SimAgentChannels(driver, AGENT_HEARTBEAT);
+        this.agents = new AgentMonitor(config.name(), channels, raft::image, this::timedSubmit, System::currentTimeMillis,
+                AGENT_SILENT_AFTER);
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
         HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands));
         this.api = new io.deskmesh.node.api.Api(new io.deskmesh.node.api.ApiContext(config.name(), raft::image,
@@ -104,6 +125,17 @@ public final class Node implements AutoCloseable {
 
     /** Starts a node: restarts from its data, joins through {@code config.join()}, or bootstraps a grid. */
     public static Node start(NodeConfig config) throws Exception {
+        // A real hypervisor is checked before the node touches a grid: a node that cannot run VMs must not join one.
+        HypervisorDriver realDriver = "libvirt".equals(config.driver()) ? HypervisorSetup.libvirt(config) : null;
+        try {
+            return start(config, realDriver);
+        } catch (Exception e) {
+            closeQuietly(realDriver);
+            throw e;
+        }
+    }
+
+    private static Node start(NodeConfig config, HypervisorDriver realDriver) throws Exception {
         NodeIdentity known = NodeIdentity.load(config.dataDir()).orElse(null);
         MeshRaftServer raft;
         NodeIdentity identity;
@@ -129,7 +161,7 @@ public final class Node implements AutoCloseable {
                     .join(answer.peers(), answer.asListener());
             identity.save(config.dataDir());
         }
-        Node node = new Node(config, identity, raft, bootstrapped);
+        Node node = new Node(config, identity, raft, bootstrapped, realDriver);
         try {
             node.run(known == null);
         } catch (Exception e) {
@@ -159,6 +191,7 @@ public final class Node implements AutoCloseable {
         failures.start();
         broker.start();
         consoles.start();
+        agents.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
     }
 
@@ -227,6 +260,11 @@ public final class Node implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    /** What the desktop agents of this server's VMs say. */
+    public AgentMonitor agents() {
+        return agents;
     }
 
     /** This server's hypervisor driver (tests inject faults through it). */
@@ -400,6 +438,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(failures);
+        closeQuietly(agents);
         closeQuietly(reconciler);
         closeQuietly(broker);
         closeQuietly(consoles);

@@ -49,16 +49,8 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--token", description = "The grid's join token (with --join; or to fix it when bootstrapping).")
     String token;
 
-    @Option(names = "--driver", description = {"Hypervisor driver: sim (default; simulated VMs) or libvirt (real VMs",
-            "through this machine's libvirtd)."})
-    String driver;
-
-    @Option(names = "--libvirt-uri", description = "With --driver libvirt: libvirt's URI on this machine (default qemu:///system).")
-    String libvirtUri;
-
-    @Option(names = "--domain-type", description = {"With --driver libvirt: kvm, qemu (emulation without /dev/kvm) or auto",
-            "(default: kvm when /dev/kvm is usable and the CPU has hardware virtualisation, else qemu)."})
-    String domainType;
+    @picocli.CommandLine.Mixin
+    DriverOptions hypervisor = new DriverOptions();
 
     @Option(names = "--site", description = "The site this server stands in (rack, room, region).")
     String site;
@@ -90,10 +82,10 @@ public final class NodeCommand implements Callable<Integer> {
             String dataDir = pick(data == null ? null : data.toString(), file, "data");
             cfg = new NodeConfig(pick(name, file, "name"), dataDir == null ? null : Path.of(dataDir),
                     pick(http, file, "http"), pick(peer, file, "peer"), pick(join, file, "join"), pick(token, file, "token"),
-                    orDefault(pick(driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
+                    orDefault(pick(hypervisor.driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
                     Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)),
-                    pick(adminPassword, file, "admin-password"), pick(libvirtUri, file, "libvirt-uri"),
-                    pick(domainType, file, "domain-type"));
+                    pick(adminPassword, file, "admin-password"), pick(hypervisor.libvirtUri, file, "libvirt-uri"),
+                    pick(hypervisor.domainType, file, "domain-type"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

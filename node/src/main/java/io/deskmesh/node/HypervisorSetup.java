@@ -22,9 +22,9 @@ import java.util.Set;
  * becomes one message saying what to do. Stateless and thread-safe.
  */
 final class HypervisorSetup {
-    static final String LIBVIRT_SETUP = "start libvirtd (Debian: apt-get install libvirt-daemon-system"
-            + " libvirt-daemon-system-sysv qemu-system-x86 qemu-utils; then 'service libvirtd start', or without an init"
-            + " system 'virtlogd -d; libvirtd -d') or pass another --libvirt-uri";
+    static final String LIBVIRT_SETUP = "to set libvirt up on Debian: apt-get install libvirt-daemon-system"
+            + " libvirt-daemon-system-sysv qemu-system-x86 qemu-utils, then 'service libvirtd start' (without an init"
+            + " system: 'virtlogd -d; libvirtd -d')";
 
     private HypervisorSetup() {
     }

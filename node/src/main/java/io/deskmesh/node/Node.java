@@ -1,7 +1,10 @@
 package io.deskmesh.node;
 
 import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.libvirt.LibvirtConfig;
 import io.deskmesh.hypervisor.libvirt.LibvirtDriver;
+import io.deskmesh.hypervisor.libvirt.QemuUser;
+import io.deskmesh.node.reconcile.UserHomes;
 import io.deskmesh.node.agent.AgentChannels;
 import io.deskmesh.node.agent.AgentMonitor;
 import io.deskmesh.node.agent.SimAgentChannels;
@@ -105,13 +108,16 @@ public final class Node implements AutoCloseable {
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
         this.reconciler = new Reconciler(config.name(), config.http(), driver, new StoreReplicas(store, fetcher),
-                this::timedSubmit, System::currentTimeMillis, raft::image, 4);
+                this::timedSubmit, System::currentTimeMillis, raft::image, 4, new UserHomes(config.dataDir().resolve("users"),
+                driver instanceof LibvirtDriver l && LibvirtConfig.QEMU_SYSTEM.equals(l.config().uri())
+                        ? QemuUser.ofSystemInstance() : java.util.Optional.empty()));
         AgentChannels channels = driver instanceof LibvirtDriver libvirt ? new UnixSocketAgentChannels(libvirt)
                 : new SimAgentChannels(driver, AGENT_HEARTBEAT);
         this.agents = new AgentMonitor(config.name(), channels, raft::image, this::timedSubmit, System::currentTimeMillis,
                 AGENT_SILENT_AFTER);
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
-        HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands));
+        HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands),
+                reconciler::placeForOwner);
         this.api = new io.deskmesh.node.api.Api(new io.deskmesh.node.api.ApiContext(config.name(), raft::image,
                 commands -> raft.submitter().submitAll(commands), identity.token(), System::currentTimeMillis,
                 new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()));

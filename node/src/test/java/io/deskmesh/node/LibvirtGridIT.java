@@ -103,9 +103,7 @@ class LibvirtGridIT {
         Node node1 = start(1, base, null, null);
         Node node2 = start(2, base, "127.0.0.1:" + base, node1.joinToken());
 
-        ImageManifest imported = node1.imageStore().importFile(guest, GUEST, 0, "tiny");
-        ok(node1, new RegisterImageVersionCommand(GUEST.image(), GUEST.version(), imported.sizeBytes(), imported.sha256(),
-                0, node1.name()));
+        ImageManifest imported = importGuest(node1, guest);
         ok(node1, new CreateTemplateCommand(new TemplateSpec("tiny", 1, 192, GUEST.image(), 0, PoolKind.NON_PERSISTENT,
                 DesiredVms.of(3), 3, 2, 1800, 600)));
         ok(node1, new CreateUserCommand("alice", new PasswordHasher().hash(PASSWORD), Role.USER, ""));
@@ -136,6 +134,41 @@ class LibvirtGridIT {
         });
         assertThat(node1.image().vms().get(victim).map(VmImage::state))
                 .as("the silent VM is out of brokering").isNotEqualTo(java.util.Optional.of(VmState.RUNNING));
+    }
+
+    @Test
+    void aPersistentDesktopRunsFromItsOwnersHomeThatOnlyQemuMayEnter() throws Exception {
+        Path guest = TinyGuest.build();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Node node = start(1, freePortBlock(1), null, null);
+        importGuest(node, guest);
+        ok(node, new CreateTemplateCommand(new TemplateSpec("mine", 1, 192, GUEST.image(), 0, PoolKind.PERSISTENT,
+                DesiredVms.of(1), 0, 1, 1800, 600)));
+        ok(node, new CreateUserCommand("alice", new PasswordHasher().hash(PASSWORD), Role.USER, ""));
+        ok(node, new CreateGrantCommand("mine", "alice", null));
+        await("the persistent desktop is built", Duration.ofMinutes(1), () -> node.image().vms().all().stream()
+                .anyMatch(vm -> vm.state() == VmState.STOPPED));
+
+        token = login(node);
+        HttpResponse<String> r = post(node, "/api/v1/desktops/mine/connect");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String vm = JSON.readTree(r.body()).path("vm").asText();
+        Path home = dir.resolve("node1").resolve("users").resolve("alice");
+        assertThat(home.resolve(vm + ".qcow2")).as("alice's desktop disk").isRegularFile();
+        assertThat(dir.resolve("node1").resolve("vms").resolve(vm + ".qcow2")).as("nothing left in the pool area")
+                .doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
+        assertThat(Files.getOwner(home).getName()).as("only QEMU's account (and root) may enter")
+                .isEqualTo(io.deskmesh.hypervisor.libvirt.QemuUser.ofSystemInstance().orElse("root"));
+        await("alice's desktop boots from her home and its agent is ready", BOOT_DEADLINE, () -> readyVms().contains(vm));
+    }
+
+    /** Imports the tiny guest into the node's store and registers it with the grid (no image-import API yet). */
+    private static ImageManifest importGuest(Node node, Path guest) throws Exception {
+        ImageManifest imported = node.imageStore().importFile(guest, GUEST, 0, "tiny");
+        ok(node, new RegisterImageVersionCommand(GUEST.image(), GUEST.version(), imported.sizeBytes(), imported.sha256(),
+                0, node.name()));
+        return imported;
     }
 
     private Node start(int i, int base, String join, String token) throws Exception {

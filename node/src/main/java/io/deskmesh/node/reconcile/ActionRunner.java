@@ -17,9 +17,11 @@ import io.deskmesh.model.image.ServerImage;
 import io.deskmesh.model.image.TemplateImage;
 import io.deskmesh.model.image.VmImage;
 import io.deskmesh.model.plan.PlanAction;
+import io.deskmesh.model.record.PoolKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -44,12 +46,15 @@ final class ActionRunner {
     private final HypervisorDriver driver;
     private final ReplicaStore replicas;
     private final CommandGateway gateway;
+    private final UserHomes homes;
 
-    ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway) {
+    /** @param homes where owned persistent desktops' disks live, or null for the driver's storage area */
+    ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway, UserHomes homes) {
         this.self = self;
         this.driver = driver;
         this.replicas = replicas;
         this.gateway = gateway;
+        this.homes = homes;
     }
 
     /** Runs the action against the image it was planned from. Throws when it should be retried later. */
@@ -156,6 +161,32 @@ final class ActionRunner {
         submit(new ReportVmRegeneratedCommand(vmId, version));
     }
 
+    /**
+     * A persistent desktop is built in the pool area before anyone owns it; at its first assignment
+     * (no session of its owner has used it yet) it is defined anew with its disk in the owner's home.
+     */
+    void placeForOwner(ClusterImage image, String vmId) throws java.io.IOException {
+        VmImage vm = image.vms().get(vmId).orElse(null);
+        TemplateImage t = vm == null ? null : image.templates().get(vm.template()).orElse(null);
+        Path home = t == null ? null : ownerHome(vm, t);
+        VmSpec current = home == null ? null : driver.definition(vmId).orElse(null);
+        if (current == null || home.equals(current.diskDirectory())) {
+            return;
+        }
+        LOG.info("moving VM {} into the home of its owner '{}'", vmId, vm.owner());
+        powerOff(vmId);
+        driver.delete(vmId);
+        driver.define(spec(image, vm, new ImageRef(t.spec().baseImage(), vm.imageVersion()), Optional.of(current.mac())));
+    }
+
+    /** The owner's home for an owned persistent desktop, made if needed; null for every other VM. */
+    private Path ownerHome(VmImage vm, TemplateImage t) throws java.io.IOException {
+        if (homes == null || vm.owner() == null || t.spec().pool() != PoolKind.PERSISTENT) {
+            return null;
+        }
+        return homes.home(vm.owner());
+    }
+
     private VmSpec spec(ClusterImage image, VmImage vm, ImageRef ref, Optional<MacAddress> keep) {
         MacAddress mac = keep.orElseGet(() -> {
             Set<MacAddress> inUse = new HashSet<>();
@@ -166,8 +197,15 @@ final class ActionRunner {
             }
             return MacAllocator.DESKMESH.allocate(vm.vmId(), inUse);
         });
+        TemplateImage t = image.templates().get(vm.template()).orElse(null);
+        Path home;
+        try {
+            home = t == null ? null : ownerHome(vm, t);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot prepare the home of '" + vm.owner() + "' for VM " + vm.vmId(), e);
+        }
         return new VmSpec(vm.vmId(), vm.template() + " " + vm.vmId(), vm.cpus(), vm.memoryMb(), replicas.diskPath(ref),
-                null, mac, "default", ConsoleProtocol.VNC);
+                home, mac, "default", ConsoleProtocol.VNC);
     }
 
     /** Forces a VM off; one the host no longer has is off too. */

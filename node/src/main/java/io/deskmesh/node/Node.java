@@ -340,6 +340,8 @@ public final class Node implements AutoCloseable {
             out.put("node", config.name());
             out.put("raft", h);
             out.put("actionsInFlight", reconciler.inFlight().size());
+            out.put("driver", config.driver());
+            out.put("agentsReady", agents.readyVms().size());
             return out;
         }
 

@@ -91,7 +91,7 @@ class LibvirtGridIT {
     @Test
     void twoNodesRunRealDesktopsWhoseAgentsAreWatched() throws Exception {
         Path guest = TinyGuest.build();
-        int base = LibvirtNodes.freePortBlock(2);
+        int base = LoopbackPorts.freeBlock(2);
         Node node1 = grid.start(1, base, null, null);
         Node node2 = grid.start(2, base, "127.0.0.1:" + base, node1.joinToken());
 
@@ -108,7 +108,7 @@ class LibvirtGridIT {
         grid.await("3 VMs whose agents are ready", BOOT_DEADLINE, () -> grid.readyVms().size() >= 3);
         Set<String> first = grid.readyVms();
 
-        token = login(node1);
+        token = ApiLogin.token(node1, "alice", PASSWORD);
         JsonNode session = connect(node1, "tiny");
         String ticketUrl = ticket(node1, session.path("sessionId").asText());
         assertThat(rfbBanner(node1, ticketUrl)).matches("RFB 003\\.00[0-9]\n");
@@ -130,7 +130,7 @@ class LibvirtGridIT {
     @Test
     void aPersistentDesktopRunsFromItsOwnersHomeThatOnlyQemuMayEnter() throws Exception {
         Path guest = TinyGuest.build();
-        Node node = grid.start(1, LibvirtNodes.freePortBlock(1), null, null);
+        Node node = grid.start(1, LoopbackPorts.freeBlock(1), null, null);
         importGuest(node, guest);
         ok(node, new CreateTemplateCommand(new TemplateSpec("mine", 1, 192, GUEST.image(), 0, PoolKind.PERSISTENT,
                 DesiredVms.of(1), 0, 1, 1800, 600)));
@@ -138,7 +138,7 @@ class LibvirtGridIT {
         grid.await("the persistent desktop is built", Duration.ofMinutes(1), () -> node.image().vms().all().stream()
                 .anyMatch(vm -> vm.state() == VmState.STOPPED));
 
-        token = login(node);
+        token = ApiLogin.token(node, "alice", PASSWORD);
         String vm = connect(node, "mine").path("vm").asText();
         Path home = grid.dataDir(1).resolve("users").resolve("alice");
         assertThat(home.resolve(vm + ".qcow2")).as("alice's desktop disk").isRegularFile();
@@ -156,14 +156,6 @@ class LibvirtGridIT {
         ok(node, new CreateGrantCommand(template, "alice", null));
     }
 
-    private static String login(Node node) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", "alice",
-                        "password", PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).path("token").asText();
-    }
 
     private JsonNode connect(Node node, String template) throws Exception {
         HttpResponse<String> r = post(node, "/api/v1/desktops/" + template + "/connect");

@@ -7,8 +7,6 @@ import io.deskmesh.model.command.Reply;
 import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.image.VmImage;
 import io.deskmesh.model.record.VmState;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -138,28 +136,6 @@ final class LibvirtNodes implements AutoCloseable {
                     .append(", host VMs: ").append(n.driver().list().stream().map(s -> s.vmId() + "=" + s.state()).toList());
         }
         return b.toString();
-    }
-
-    static int freePortBlock(int count) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            boolean ok = true;
-            for (int i = 0; i < count && ok; i++) {
-                ok = free(base + i) && free(base + 1000 + i);
-            }
-            if (ok) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free block of ports on loopback");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     @Override

@@ -61,11 +61,19 @@ if ldd /bin/busybox >/dev/null 2>&1; then
 fi
 
 # ---- kernel package -------------------------------------------------------------------------
-kpkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')"
+kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}'; }
+kpkg="$(kernel_package)"
+if [[ -z "$kpkg" && $(id -u) -eq 0 ]]; then
+    apt-get update -qq >&2 || true
+    kpkg="$(kernel_package)"
+fi
 [[ -n "$kpkg" ]] || die "apt knows no linux-image-amd64; run 'apt-get update' (Debian's main archive must be reachable)"
 kver="$(apt-cache policy "$kpkg" | awk '/Candidate:/{print $2}')"
 
 # ---- cache ----------------------------------------------------------------------------------
+mkdir -p "$OUT_DIR"
+exec 9>"$OUT_DIR/.lock"
+flock 9  # one build at a time per cache (parallel test runs share it)
 recipe="$( { cat "$0" "$HERE/tiny-guest/init" "$HERE/tiny-guest/deskmesh-agent"; echo "$kpkg $kver $DISK_MB";
              sha256sum /bin/busybox; } | sha256sum | cut -c1-16)"
 if [[ -f "$IMAGE" && "$(cat "$OUT_DIR/recipe" 2>/dev/null)" == "$recipe" ]]; then

@@ -192,12 +192,17 @@ public final class DemoGrid implements AutoCloseable {
         }
     }
 
-    /** A temporary demo leaves no QEMU guests behind: its disks are about to be removed. */
-    private static void removeVms(Node node) {
+    /**
+     * A demo leaves no QEMU guest running; a temporary one leaves none defined either (its disks are
+     * about to be removed), one with --data finds its VMs again, powered off, on the next run.
+     */
+    private static void powerOffVms(Node node, boolean delete) {
         try {
             for (var vm : node.driver().list()) {
                 node.driver().destroy(vm.vmId());
-                node.driver().delete(vm.vmId());
+                if (delete) {
+                    node.driver().delete(vm.vmId());
+                }
             }
         } catch (RuntimeException e) {
             System.err.println("could not remove the VMs of " + node.name() + ": " + e.getMessage());
@@ -231,10 +236,12 @@ public final class DemoGrid implements AutoCloseable {
 
     @Override
     public void close() {
+        if (libvirt) {
+            // No node may build a VM after its host's VMs were listed: stop every reconciler first.
+            nodes.forEach(n -> n.reconciler().close());
+            nodes.forEach(n -> powerOffVms(n, temporary));
+        }
         for (int i = nodes.size() - 1; i >= 0; i--) {
-            if (libvirt && temporary) {
-                removeVms(nodes.get(i));
-            }
             nodes.get(i).close();
         }
         if (temporary) {

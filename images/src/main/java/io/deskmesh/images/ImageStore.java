@@ -83,6 +83,9 @@ public interface ImageStore {
     /** Every landed version, sorted by ref. */
     List<ImageManifest> list();
 
+    /** Bytes free for new versions on the store's file system. */
+    long usableSpace();
+
     /** Bytes of all files in the store: landed versions plus partial transfers. */
     long bytesUsed();
 

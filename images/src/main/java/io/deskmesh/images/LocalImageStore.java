@@ -88,6 +88,15 @@ public final class LocalImageStore implements ImageStore {
         }
     }
 
+    @Override
+    public long usableSpace() {
+        try {
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the free space of " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The store's directory (its real path). */
     public Path root() {
         return root;

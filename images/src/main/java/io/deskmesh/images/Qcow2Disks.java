@@ -7,17 +7,21 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Real qcow2 disks for tests, made with {@code qemu-img} and changed with {@code qemu-io} the way a
- * VM changes its disk (clusters rewritten in place). Fails, never skips, when the tools are missing.
+ * Real qcow2 disks for tests and benchmarks, made with {@code qemu-img} and changed with
+ * {@code qemu-io} the way a VM changes its disk (clusters rewritten in place). Throws
+ * {@link ImageFormatException}, never skips, when the tools are missing. Stateless and thread-safe.
  */
-final class Qcow2Disks {
-    static final int CLUSTER = 64 * 1024;
+public final class Qcow2Disks {
+    /** qcow2's default cluster size. */
+    public static final int CLUSTER = 64 * 1024;
+
+    private static final String QEMU_IO = System.getProperty("deskmesh.qemu-io", "qemu-io");
 
     private Qcow2Disks() {
     }
 
     /** A qcow2 of {@code sizeBytes} of seeded pseudo-random guest data, every cluster allocated. */
-    static Path create(Path dir, String name, long sizeBytes, long seed) throws IOException {
+    public static Path create(Path dir, String name, long sizeBytes, long seed) throws IOException {
         Path raw = dir.resolve(name + ".raw");
         byte[] buf = new byte[1 << 20];
         Random random = new Random(seed);
@@ -35,14 +39,16 @@ final class Qcow2Disks {
     }
 
     /** A copy of {@code base} with {@code clusters} guest clusters, spread evenly, overwritten by a VM-like write. */
-    static Path changed(Path base, Path copy, long guestSize, int clusters) throws IOException {
+    public static Path changed(Path base, Path copy, long guestSize, int clusters) throws IOException {
         Files.copy(base, copy);
         long stride = guestSize / CLUSTER / clusters * CLUSTER;
-        StringBuilder script = new StringBuilder();
+        List<String> command = new java.util.ArrayList<>(List.of(QEMU_IO, "-f", "qcow2"));
         for (int i = 0; i < clusters; i++) {
-            DiskFormat.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + (0x11 + i % 200) + " " + (i * stride)
-                    + " " + CLUSTER, copy.toString()), 60, "changing a test qcow2");
+            command.add("-c");
+            command.add("write -P " + (0x11 + i % 200) + " " + (i * stride) + " " + CLUSTER);
         }
+        command.add(copy.toString());
+        DiskFormat.run(command, 600, "changing a test qcow2");
         return copy;
     }
 }

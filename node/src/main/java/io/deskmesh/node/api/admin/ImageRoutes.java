@@ -55,6 +55,8 @@ public final class ImageRoutes implements Consumer<JavalinConfig> {
     static final Set<String> PARAMS = Set.of("template", "version", "format");
     /** Largest disk accepted, unless {@code -Ddeskmesh.images.max-upload-bytes=N} says otherwise. */
     static final long DEFAULT_MAX_BYTES = 512L << 30;
+    /** A refused upload's body up to this size is read and discarded so the client sees the answer. */
+    static final long DRAIN_LIMIT = 64L << 20;
 
     private final ApiServices api;
     private final ImageStore store;
@@ -81,8 +83,15 @@ public final class ImageRoutes implements Consumer<JavalinConfig> {
     }
 
     private CompletableFuture<Response> importVersion(Context ctx) throws IOException {
-        Principal who = api.auth().requireAdmin(ctx);
-        Upload u = check(ctx, api.image());
+        Upload u;
+        Principal who;
+        try {
+            who = api.auth().requireAdmin(ctx);
+            u = check(ctx, api.image());
+        } catch (ApiException e) {
+            drainSmallBody(ctx);
+            throw e;
+        }
         ImageManifest m;
         try (InputStream body = new BodyStream(ctx.req().getInputStream(), u.size())) {
             m = store.importUpload(body, u.ref(), u.parentVersion(), u.template().name(), u.size(), u.sha256(),
@@ -160,6 +169,25 @@ public final class ImageRoutes implements Consumer<JavalinConfig> {
         requireSpace(size);
         int parent = parent(image, name, version);
         return new Upload(ref, t, parent, format, size, sha.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Reads and discards the body of a refused upload when the client is sending it anyway (it did
+     * not ask with {@code Expect: 100-continue}) and it is small: a client still writing its body
+     * when the answer comes and the connection closes may never read the answer. A client that
+     * asked first is told at once and sends nothing; a large body is not read for nothing.
+     */
+    private static void drainSmallBody(Context ctx) {
+        String expect = ctx.header("Expect");
+        long length = ctx.req().getContentLengthLong();
+        if ((expect != null && expect.equalsIgnoreCase("100-continue")) || length <= 0 || length > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.skipNBytes(length);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not drain a refused upload: {}", e.toString());
+        }
     }
 
     /** The newest registered version below this one: the one a difference transfer starts from. */

@@ -51,15 +51,11 @@ class DifferenceTransferTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
+        TestPeer.closeAll(closeables);
     }
 
     private TestPeer peer(ImageStore store) throws IOException {
-        TestPeer p = new TestPeer(store);
-        closeables.add(p);
-        return p;
+        return TestPeer.serving(store, closeables);
     }
 
     private FetchReport fetch(TestPeer peer) {

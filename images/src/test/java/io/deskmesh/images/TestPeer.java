@@ -51,6 +51,20 @@ final class TestPeer implements AutoCloseable {
         server.start();
     }
 
+    /** A peer serving {@code store}, added to {@code toClose} (closed by the test's tear-down, last first). */
+    static TestPeer serving(ImageStore store, List<AutoCloseable> toClose) throws IOException {
+        TestPeer p = new TestPeer(store);
+        toClose.add(p);
+        return p;
+    }
+
+    /** Closes everything in the list, last first: a test's tear-down. */
+    static void closeAll(List<AutoCloseable> toClose) throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
     URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

@@ -109,7 +109,7 @@ public enum DiskFormat {
             p = new ProcessBuilder(new ArrayList<>(command)).start();
         } catch (IOException e) {
             throw new ImageFormatException(failure + ": cannot run '" + command.get(0) + "' (" + e.getMessage()
-                    + "); install qemu-utils (apt-get install qemu-utils) or set -Ddeskmesh.qemu-img=PATH", e);
+                    + "); install qemu-utils (apt-get install qemu-utils) or set -Ddeskmesh.qemu-img=PATH", e, true);
         }
         // Both pipes are read at once so that neither can fill up and block qemu-img.
         CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),

@@ -6,11 +6,24 @@ package io.deskmesh.images;
  * Immutable.
  */
 public final class ImageFormatException extends ImageException {
+    private final boolean toolMissing;
+
     public ImageFormatException(String message) {
-        super(message);
+        this(message, null, false);
     }
 
     public ImageFormatException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /** @param toolMissing true when {@code qemu-img} could not be run: this node's fault, not the disk's */
+    public ImageFormatException(String message, Throwable cause, boolean toolMissing) {
         super(message, cause);
+        this.toolMissing = toolMissing;
+    }
+
+    /** Whether {@code qemu-img} could not be run at all (install qemu-utils on the node). */
+    public boolean toolMissing() {
+        return toolMissing;
     }
 }

@@ -90,7 +90,8 @@ class UploadImportTest {
                 "qcow2", overlay.toString()), 60, "making an overlay");
 
         assertThatThrownBy(() -> upload(overlay, Files.size(overlay), Sha256.ofFile(overlay), DiskFormat.QCOW2))
-                .isInstanceOf(ImageFormatException.class).hasMessageContaining("overlay")
+                .isInstanceOfSatisfying(ImageFormatException.class, e -> assertThat(e.toolMissing()).isFalse())
+                .hasMessageContaining("overlay")
                 .hasMessageContaining(qcow2.toString());
         assertNothingLanded();
     }
@@ -105,6 +106,24 @@ class UploadImportTest {
         assertThat(DiskFormat.hasQcow2Magic(Files.readAllBytes(store.diskPath(REF)))).isTrue();
         assertThat(DiskFormat.virtualSize(store.diskPath(REF), DiskFormat.QCOW2)).isEqualTo(3L << 20);
         assertThat(m.sha256()).isEqualTo(Sha256.ofFile(store.diskPath(REF))).isNotEqualTo(Sha256.ofFile(raw));
+    }
+
+    @Test
+    void aMissingQemuImgIsTheNodesFaultAndSaysWhatToInstall() throws IOException {
+        String before = System.getProperty("deskmesh.qemu-img");
+        System.setProperty("deskmesh.qemu-img", tmp.resolve("no-such-qemu-img").toString());
+        try {
+            assertThatThrownBy(() -> upload(qcow2, Files.size(qcow2), Sha256.ofFile(qcow2), DiskFormat.QCOW2))
+                    .isInstanceOfSatisfying(ImageFormatException.class, e -> assertThat(e.toolMissing()).isTrue())
+                    .hasMessageContaining("apt-get install qemu-utils");
+        } finally {
+            if (before == null) {
+                System.clearProperty("deskmesh.qemu-img");
+            } else {
+                System.setProperty("deskmesh.qemu-img", before);
+            }
+        }
+        assertNothingLanded();
     }
 
     @Test

@@ -97,6 +97,10 @@ public final class ImageRoutes implements Consumer<JavalinConfig> {
             m = store.importUpload(body, u.ref(), u.parentVersion(), u.template().name(), u.size(), u.sha256(),
                     u.format());
         } catch (ImageFormatException e) {
+            if (e.toolMissing()) {
+                throw new ApiException(503, "QEMU_IMG_MISSING", "this node cannot check disks: " + e.getMessage()
+                        + "; nothing was stored, import on another node meanwhile");
+            }
             throw new ApiException(400, "BAD_FORMAT", e.getMessage());
         } catch (ImageIntegrityException e) {
             throw ApiException.invalid("the body does not match its headers: " + e.getMessage().replace(

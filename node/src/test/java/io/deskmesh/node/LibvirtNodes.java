@@ -74,7 +74,7 @@ final class LibvirtNodes implements AutoCloseable {
         return dir.resolve("node" + i);
     }
 
-    /** Imports the tiny guest into the node's store and registers it with the grid (no image-import API yet). */
+    /** Imports the tiny guest into the node's store and registers it (the HTTP import API is ImageApiIT's). */
     static ImageManifest importGuest(Node node, Path guest) throws Exception {
         ImageManifest imported = node.imageStore().importFile(guest, GUEST, 0, "tiny");
         ok(node, new RegisterImageVersionCommand(GUEST.image(), GUEST.version(), imported.sizeBytes(), imported.sha256(),

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Carries out one planned action on this node — through the hypervisor driver and the replica
@@ -47,6 +48,8 @@ final class ActionRunner {
     private final ReplicaStore replicas;
     private final CommandGateway gateway;
     private final UserHomes homes;
+    private final java.util.concurrent.ConcurrentHashMap<String, ReentrantLock> vmLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param homes where owned persistent desktops' disks live, or null for the driver's storage area */
     ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway, UserHomes homes) {
@@ -63,19 +66,40 @@ final class ActionRunner {
             case PlanAction.FetchReplica a -> fetch(image, a.ref(), a.source(), true);
             case PlanAction.DropReplica a -> drop(a.ref());
             case PlanAction.AllocateVms a -> submit(new AllocateVmsCommand(a.template(), self, a.count()));
-            case PlanAction.BuildVm a -> build(image, a.vmId());
-            case PlanAction.StartVm a -> start(a.vmId());
-            case PlanAction.StopVm a -> {
+            case PlanAction.BuildVm a -> onVm(a.vmId(), () -> build(image, a.vmId()));
+            case PlanAction.StartVm a -> onVm(a.vmId(), () -> start(image, a.vmId()));
+            case PlanAction.StopVm a -> onVm(a.vmId(), () -> {
                 driver.shutdown(a.vmId(), SHUTDOWN_GRACE);
                 submit(new ReportVmStoppedCommand(a.vmId()));
-            }
-            case PlanAction.RegenerateVm a -> regenerate(image, a.vmId(), a.imageVersion());
+            });
+            case PlanAction.RegenerateVm a -> onVm(a.vmId(), () -> regenerate(image, a.vmId(), a.imageVersion()));
             case PlanAction.RetireVm a -> submit(new RetireVmCommand(a.vmId(), a.reason()));
-            case PlanAction.DeleteVm a -> {
+            case PlanAction.DeleteVm a -> onVm(a.vmId(), () -> {
                 powerOff(a.vmId());
                 driver.delete(a.vmId());
                 submit(new ReportVmDeletedCommand(a.vmId()));
-            }
+                vmLocks.remove(a.vmId());
+            });
+        }
+    }
+
+    private interface VmStep {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one step on a VM while no other step of this runner changes it: the host's preparer moves
+     * a persistent desktop into its owner's home ({@link #placeForOwner}) while the planners may have
+     * asked this runner to start the same VM, and a start between the move's delete and define
+     * would find no VM.
+     */
+    private void onVm(String vmId, VmStep step) throws Exception {
+        ReentrantLock lock = vmLocks.computeIfAbsent(vmId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            step.run();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -129,8 +153,9 @@ final class ActionRunner {
         }
     }
 
-    private void start(String vmId) throws Exception {
+    private void start(ClusterImage image, String vmId) throws Exception {
         try {
+            placeForOwner(image, vmId);
             driver.start(vmId);
             submit(new ReportVmStartedCommand(vmId));
         } catch (VmNotFoundException e) {
@@ -166,7 +191,11 @@ final class ActionRunner {
      * A persistent desktop is built in the pool area before anyone owns it; at its first assignment
      * (no session of its owner has used it yet) it is defined anew with its disk in the owner's home.
      */
-    void placeForOwner(ClusterImage image, String vmId) throws java.io.IOException {
+    void placeForOwner(ClusterImage image, String vmId) throws Exception {
+        onVm(vmId, () -> placeNow(image, vmId));
+    }
+
+    private void placeNow(ClusterImage image, String vmId) throws java.io.IOException {
         VmImage vm = image.vms().get(vmId).orElse(null);
         TemplateImage t = vm == null ? null : image.templates().get(vm.template()).orElse(null);
         Path home = t == null ? null : ownerHome(vm, t);

@@ -124,7 +124,7 @@ public final class Reconciler implements AutoCloseable {
      * Moves a persistent desktop into its owner's home if it is not there yet (its first
      * assignment); the host's preparer calls it before powering the desktop on for a session.
      */
-    public void placeForOwner(String vmId) throws java.io.IOException {
+    public void placeForOwner(String vmId) throws Exception {
         runner.placeForOwner(latest.get(), vmId);
     }
 

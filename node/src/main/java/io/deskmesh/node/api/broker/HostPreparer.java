@@ -58,7 +58,7 @@ public final class HostPreparer implements AutoCloseable {
     /** Puts a VM's disk where its session needs it (a persistent desktop's owner's home) before it powers on. */
     @FunctionalInterface
     public interface Placement {
-        void place(String vmId) throws java.io.IOException;
+        void place(String vmId) throws Exception;
     }
 
     /** @param placement called before a VM is powered on for a session */
@@ -129,7 +129,7 @@ public final class HostPreparer implements AutoCloseable {
             }
         } catch (HostUnavailableException e) {
             throw new PrepareException(PrepareException.HOST_UNAVAILABLE, true, e.getMessage());
-        } catch (DriverException | java.io.IOException e) {
+        } catch (Exception e) {
             // The VM, not the host, failed: report it so its session ends and the planners replace it.
             LOG.warn("VM {} on {} could not be started for a session: {}", vmId, self, e.getMessage());
             submit.apply(List.of(new MarkVmUnhealthyCommand(vmId, "start for a session failed: " + e.getMessage())));

@@ -247,6 +247,13 @@ final class ActionRunner {
         }
     }
 
+    /** Whether the host has the VM, asked once no step of this runner is changing it. */
+    boolean onHostNow(String vmId) throws Exception {
+        boolean[] present = new boolean[1];
+        onVm(vmId, () -> present[0] = driver.status(vmId).isPresent());
+        return present[0];
+    }
+
     /** Whether the host reports the VM powered on. */
     boolean running(String vmId) {
         return driver.status(vmId).map(VmStatus::state).map(VmPowerState::poweredOn).orElse(false);

@@ -314,6 +314,9 @@ public final class Reconciler implements AutoCloseable {
                 continue;
             }
             VmStatus host = onHost.remove(vm.vmId());
+            if (host == null && runner.onHostNow(vm.vmId())) {
+                continue;  // defined anew since the list (a desktop moved into its owner's home)
+            }
             MeshCommand fix = reconcileOne(vm, host);
             if (fix != null) {
                 runner.submit(fix);

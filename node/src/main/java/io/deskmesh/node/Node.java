@@ -69,6 +69,7 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final RfbConsoleServer consoleServer;
     private final ConsoleProxy consoles;
+    private final io.deskmesh.node.web.WebConsole web;
     private final boolean bootstrapped;
     private volatile String generatedAdminPassword;
     private final JoinProtocol.RecentJoins recentJoins = new JoinProtocol.RecentJoins();
@@ -99,6 +100,8 @@ public final class Node implements AutoCloseable {
         this.consoles = new ConsoleProxy(api.context(), api.authenticator(), driver, ConsoleSettings.defaults(),
                 api.settings().maxBodyBytes());
         api.add(consoles);
+        this.web = new io.deskmesh.node.web.WebConsole(api);
+        api.add(web);
         this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), api);
     }
 
@@ -144,6 +147,7 @@ public final class Node implements AutoCloseable {
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);
         raft.addImageListener(consoles::onImage);
+        raft.addImageListener(web::onImage);
         raft.addImageListener(new MemberAddresses(config.dataDir(), identity));
         if (bootstrapped) {
             submit(new CreateGridCommand(identity.gridId()));
@@ -159,6 +163,7 @@ public final class Node implements AutoCloseable {
         failures.start();
         broker.start();
         consoles.start();
+        web.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
     }
 
@@ -403,6 +408,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(reconciler);
         closeQuietly(broker);
         closeQuietly(consoles);
+        closeQuietly(web);
         closeQuietly(http);
         closeQuietly(api);
         closeQuietly(fetcher);

@@ -1,0 +1,184 @@
+package io.deskmesh.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.List;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin console in Chromium against a real three-node grid: the live dashboard, creating a template
+ * with a form (and its inline API error) while a dashboard in another tab shows the new pool's VMs
+ * appear without a reload, sessions, servers and the audit trail, and axe-core on every page.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminConsoleIT {
+    private static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
+
+    private static WebGrid grid;
+    private static Chromium chromium;
+    private static BrowserContext context;
+    /** The dashboard, opened once and never reloaded. */
+    private static Page dashboard;
+    /** The page the admin works in. */
+    private static Page work;
+    private static final PageErrors errors = new PageErrors();
+
+    @BeforeAll
+    static void start() throws Exception {
+        chromium = Chromium.launch();
+        grid = WebGrid.start();
+        context = chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
+        dashboard = errors.open(context);
+        work = errors.open(context);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (grid != null) {
+            grid.close();
+        }
+    }
+
+    @AfterEach
+    void noScriptErrorsOrBlockedContent() {
+        errors.assertNone();
+    }
+
+    @Test
+    @Order(1)
+    void anAdminLogsInAndSeesEveryServerOnTheDashboard() {
+        dashboard.navigate(grid.node(2).url() + "/admin");
+        assertThat(dashboard.getByLabel("User name")).isVisible();
+        assertThat(Axe.seriousViolations(dashboard)).as("accessibility of the admin login").isEmpty();
+        dashboard.getByLabel("User name").fill("admin");
+        dashboard.getByLabel("Password").fill(WebGrid.ADMIN_PASSWORD);
+        dashboard.locator("#login-submit").click();
+        for (String server : List.of("node1", "node2", "node3")) {
+            assertThat(dashboard.locator("article.server[data-server=" + server + "]")).isVisible(LONG);
+        }
+        assertThat(dashboard.locator("#live")).hasAttribute("data-state", "live");
+        assertThat(dashboard.locator("article.server[data-server=node1] .bar")).hasCount(3);
+        assertThat(dashboard.locator("table.map tbody tr")).hasCount(2); // win11-office and debian-dev
+        assertThat(dashboard.locator("svg.chart")).hasCount(2);
+        dashboard.evaluate("() => { window.deskmeshNotReloaded = true; }");
+    }
+
+    @Test
+    @Order(2)
+    void creatingATemplateShowsTheApiErrorInlineThenItsVmsAppearLiveOnTheDashboard() throws Exception {
+        work.navigate(grid.node(1).url() + "/admin#templates");
+        work.locator("#new-template").click();
+        Locator form = work.locator("#template-form");
+        form.getByLabel("Name").fill("kiosk");
+        form.getByLabel("vCPUs").fill("0");
+        form.getByLabel("Memory (MB)").fill("1024");
+        form.getByLabel("Desired VMs").fill("3");
+        form.getByLabel("Spare VMs (powered on)").fill("1");
+        form.locator("button[type=submit]").click();
+        assertThat(form.locator(".error")).containsText("cpus");
+        assertThat(form.getByLabel("vCPUs")).hasAttribute("aria-invalid", "true");
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the template form with an error").isEmpty();
+
+        form.getByLabel("vCPUs").fill("1");
+        form.locator("button[type=submit]").click();
+        assertThat(work.locator(".notice")).containsText("Template 'kiosk' created");
+        assertThat(work.locator("td", new Page.LocatorOptions().setHasText("kiosk")).first()).isVisible();
+
+        // The dashboard tab was not touched: the stream brings the new pool and its VMs.
+        Locator row = dashboard.locator("tr", new Page.LocatorOptions().setHas(dashboard.locator("td", new Page.LocatorOptions().setHasText("kiosk"))));
+        assertThat(row).isVisible(LONG);
+        Wait.until("kiosk's three VMs on the dashboard", () -> row.locator("td").nth(3).textContent().equals("3"));
+        assertThat(dashboard.evaluate("() => window.deskmeshNotReloaded === true")).as("the dashboard was not reloaded").isEqualTo(true);
+        assertThat(Axe.seriousViolations(dashboard)).as("accessibility of the dashboard").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void anAdminLogsOffAUsersSession() throws Exception {
+        String token = grid.login(grid.node(1), "user1");
+        connect(token);
+        assertThat(dashboard.locator("article.server dd.server-sessions").filter(new Locator.FilterOptions().setHasText("1")))
+                .hasCount(1, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
+        dashboard.screenshot(new Page.ScreenshotOptions().setPath(WebGrid.screenshot("dashboard")).setFullPage(true));
+        work.navigate(grid.node(1).url() + "/admin#sessions");
+        Locator logOff = work.getByLabel("Log off user1's session");
+        assertThat(logOff).isVisible(LONG);
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the sessions page").isEmpty();
+        logOff.click();
+        assertThat(work.locator(".notice")).containsText("logged off");
+        assertThat(work.getByLabel("Log off user1's session")).hasCount(0);
+        assertThat(grid.get(grid.node(1), "/api/v1/sessions", token).path("sessions")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void anAdminDrainsAndResumesAServer() {
+        work.navigate(grid.node(1).url() + "/admin#servers");
+        work.getByLabel("Drain node3").click();
+        assertThat(work.getByLabel("Resume node3")).isVisible(LONG);
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the servers page").isEmpty();
+        assertThat(dashboard.locator("article.server[data-server=node3] .badge").first()).hasText("draining", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        work.getByLabel("Resume node3").click();
+        assertThat(work.getByLabel("Drain node3")).isVisible(LONG);
+        assertThat(dashboard.locator("article.server[data-server=node3] .badge").first()).hasText("active", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+    }
+
+    @Test
+    @Order(5)
+    void theAuditTrailFiltersByAction() {
+        work.navigate(grid.node(1).url() + "/admin#events");
+        work.locator("#filter-action").fill("template.*");
+        work.locator("form.filters button[type=submit]").click();
+        Locator rows = work.locator("tbody tr");
+        assertThat(rows.first()).isVisible(LONG);
+        Wait.until("only template actions listed", () -> rows.allTextContents().stream().allMatch(t -> t.contains("template.")));
+        assertThat(rows.allTextContents()).anyMatch(t -> t.contains("template.create") && t.contains("kiosk") && t.contains("refused"));
+        assertThat(rows.allTextContents()).anyMatch(t -> t.contains("template.create") && t.contains("kiosk") && t.contains("ok"));
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the audit trail").isEmpty();
+        for (String p : List.of("users", "groups", "grants", "inventory")) {
+            work.navigate(grid.node(1).url() + "/admin#" + p);
+            assertThat(work.locator("main h1")).isVisible();
+            assertThat(work.locator("main table, main .muted").first()).isVisible(LONG);
+            assertThat(Axe.seriousViolations(work)).as("accessibility of the " + p + " page").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aUserWhoIsNotAnAdminIsTurnedAway() {
+        BrowserContext other = chromium.browser().newContext();
+        Page p = errors.open(other);
+        p.navigate(grid.node(3).url() + "/admin");
+        p.getByLabel("User name").fill("user2");
+        p.getByLabel("Password").fill(WebGrid.USER_PASSWORD);
+        p.locator("#login-submit").click();
+        assertThat(p.locator("#login-error")).containsText("not an admin");
+        assertThat(p.locator("#shell")).isHidden();
+        other.close();
+    }
+
+
+    private static void connect(String token) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        Wait.until("user1 connected to an office desktop", () -> http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(grid.node(1).url() + "/api/v1/desktops/office/connect"))
+                .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+}

@@ -61,7 +61,7 @@ export function chart({ points, line, bars = [], title }) {
             }
         }
         if (i % 10 === 0 || i === n - 1) {
-            root.append(svg('text', { x: x(i), y: H - 6, 'text-anchor': 'middle' }, clock(p.at)));
+            root.append(svg('text', { x: x(i), y: H - 6, 'text-anchor': i === n - 1 ? 'end' : 'middle' }, clock(p.at)));
         }
     });
     if (line) {
@@ -75,6 +75,7 @@ export function chart({ points, line, bars = [], title }) {
             }
             d += (pen ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(v).toFixed(1) + ' ';
             pen = true;
+            root.append(svg('circle', { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5, class: line.cls + ' dot' }));
         });
         if (d) {
             root.append(svg('path', { d, class: line.cls }));

@@ -161,6 +161,19 @@ class AdminConsoleIT {
 
     @Test
     @Order(6)
+    void theDashboardFitsATabletScreen() {
+        dashboard.setViewportSize(768, 1024);
+        try {
+            assertThat(dashboard.locator("article.server").first()).isVisible();
+            assertThat(WebGrid.overflowing(dashboard)).as("elements past the right edge at 768 px").isEmpty();
+            assertThat(dashboard.locator("nav.sidenav a[href='#servers']")).isVisible();
+        } finally {
+            dashboard.setViewportSize(1400, 1000);
+        }
+    }
+
+    @Test
+    @Order(7)
     void aUserWhoIsNotAnAdminIsTurnedAway() {
         BrowserContext other = chromium.browser().newContext();
         Page p = errors.open(other);

@@ -75,8 +75,11 @@ class PortalIT {
                 new Page.GetByRoleOptions().setName("Log in")).click();
         assertThat(page.locator("#login-error")).hasText("wrong user name or password");
 
-        page.getByLabel("Password").fill(WebGrid.USER_PASSWORD);
-        page.locator("#login-submit").click();
+        // by keyboard alone: the password field, then Enter submits the form
+        page.getByLabel("Password").fill("");
+        page.getByLabel("Password").focus();
+        page.keyboard().type(WebGrid.USER_PASSWORD);
+        page.keyboard().press("Enter");
         Locator office = page.locator("li.desktop[data-template=office]");
         assertThat(office).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
                 .setTimeout(TIMEOUT_MS));
@@ -94,7 +97,12 @@ class PortalIT {
     @Test
     @Order(2)
     void connectingShowsTheVmScreenOnTheCanvas() throws Exception {
-        page.locator("li.desktop[data-template=office] button.connect").click();
+        // keyboard: Tab reaches the office desktop's Connect button, Enter presses it
+        for (int i = 0; i < 30 && !"office".equals(page.evaluate("() => document.activeElement.dataset.template")); i++) {
+            page.keyboard().press("Tab");
+        }
+        assertThat(page.evaluate("() => document.activeElement.textContent")).isEqualTo("Connect");
+        page.keyboard().press("Enter");
         assertThat(page.locator("#screen")).hasAttribute("data-state", "connected",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(TIMEOUT_MS));
         Map<String, Object> pixels = awaitDesktopPixels(page);
@@ -110,21 +118,43 @@ class PortalIT {
 
     @Test
     @Order(3)
-    void clipboardTextReachesTheConsole() throws Exception {
-        String session = onlySession("user1").path("id").asText();
-        Node front = grid.node(1);
-        double before = front.consoles().metrics().bytes(true);
-        page.locator("#clipboard-toggle").click();
-        page.getByLabel("Clipboard text", new Page.GetByLabelOptions().setExact(false)).fill("x".repeat(20_000));
-        page.locator("#clipboard-send").click();
-        Wait.until("20,000 clipboard bytes through the proxy", () -> front.consoles().metrics().bytes(true) - before >= 20_000);
-        page.locator("#cad").click();
-        assertThat(page.locator("#screen")).hasAttribute("data-state", "connected");
-        assertThat(onlySession("user1").path("id").asText()).isEqualTo(session);
+    void theViewerFitsATabletScreen() {
+        page.setViewportSize(768, 1024);
+        try {
+            assertThat(page.locator("#screen canvas")).isVisible();
+            assertThat(WebGrid.overflowing(page)).as("elements past the right edge at 768 px").isEmpty();
+            assertThat(page.locator("#logoff").boundingBox().x + page.locator("#logoff").boundingBox().width)
+                    .as("the toolbar wraps inside the screen").isLessThanOrEqualTo(768);
+        } finally {
+            page.setViewportSize(1280, 860);
+        }
     }
 
     @Test
     @Order(4)
+    void clipboardTextAndCtrlAltDelReachTheVm() throws Exception {
+        JsonNode session = onlySession("user1");
+        Node host = grid.byName(session.path("server").asText());
+        String vm = session.path("vm").asText();
+        Node front = grid.node(1);
+        double bytesBefore = front.consoles().metrics().bytes(true);
+        long eventsBefore = host.simConsoles().inputEvents(host.name(), vm);
+        page.locator("#clipboard-toggle").click();
+        page.getByLabel("Clipboard text", new Page.GetByLabelOptions().setExact(false)).fill("x".repeat(20_000));
+        page.locator("#clipboard-send").click();
+        Wait.until("20,000 clipboard bytes through the proxy", () -> front.consoles().metrics().bytes(true) - bytesBefore >= 20_000);
+        Wait.until("the clipboard event at the VM's console", () -> host.simConsoles().inputEvents(host.name(), vm) >= eventsBefore + 1);
+        long afterClipboard = host.simConsoles().inputEvents(host.name(), vm);
+        page.locator("#cad").click();
+        // Ctrl-Alt-Del is six key events: three presses, three releases
+        Wait.until("Ctrl-Alt-Del's six key events at the VM's console",
+                () -> host.simConsoles().inputEvents(host.name(), vm) >= afterClipboard + 6);
+        assertThat(page.locator("#screen")).hasAttribute("data-state", "connected");
+        assertThat(onlySession("user1").path("id").asText()).isEqualTo(session.path("id").asText());
+    }
+
+    @Test
+    @Order(5)
     void reconnectGivesTheSameDesktop() throws Exception {
         String session = onlySession("user1").path("id").asText();
         page.locator("#reconnect").click();
@@ -136,7 +166,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void logOffEndsTheSessionAndClosesTheConsole() throws Exception {
         page.locator("#logoff").click();
         assertThat(page.locator("#console-message")).hasText("You logged off; the desktop is closed.",
@@ -149,7 +179,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void losingTheServerThatHostsTheDesktopSaysSoInThePage() throws Exception {
         // user2 reaches the desktop through a node that does not host it, then the host stops.
         String token = grid.login(grid.node(1), "user2");

@@ -248,6 +248,11 @@ public final class Node implements AutoCloseable {
         return java.util.Optional.ofNullable(generatedAdminPassword);
     }
 
+    /** The sim hypervisor's RFB consoles of this host's VMs (tests count the input a viewer sent). */
+    public RfbConsoleServer simConsoles() {
+        return consoleServer;
+    }
+
     /** This node's console proxy (WebSocket consoles of its front door, and hops for VMs it hosts). */
     public ConsoleProxy consoles() {
         return consoles;

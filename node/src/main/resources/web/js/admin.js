@@ -335,13 +335,18 @@ function templatesPage() {
     });
 }
 
-async function remove(path, what, notice, p) {
-    if (!confirm(`Delete ${what}?`)) {
+function remove(path, what, notice, p) {
+    return change(p, notice, `Deleted ${what}.`, 'DELETE', path, `Delete ${what}?`);
+}
+
+/** Sends one change (after asking, if `ask`), says `done` in the notice or shows the API's refusal, and refreshes. */
+async function change(p, notice, done, method, path, ask) {
+    if (ask && !confirm(ask)) {
         return;
     }
     try {
-        await api('DELETE', path);
-        notice.textContent = `Deleted ${what}.`;
+        await api(method, path);
+        notice.textContent = done;
     } catch (e) {
         notice.textContent = '';
         alertIn(e.message);
@@ -472,15 +477,7 @@ function filterBar(names, onChange, options = {}) {
 function sessionsPage() {
     const filters = filterBar(['user', 'template', 'server', 'state'], () => p.refresh(), { state: ['reserved', 'connected', 'disconnected'] });
     const { notice, body } = scaffold('Sessions', filters);
-    const act = async (what, method, path) => {
-        try {
-            await api(method, path);
-            notice.textContent = what;
-        } catch (e) {
-            alertIn(e.message);
-        }
-        p.refresh();
-    };
+    const act = (what, method, path) => change(p, notice, what, method, path);
     const p = {
         title: 'sessions',
         refresh: () => load(body, async () => {
@@ -508,18 +505,7 @@ function sessionsPage() {
 
 function serversPage() {
     const { notice, body } = scaffold('Servers');
-    const act = async (what, method, path, ask) => {
-        if (ask && !confirm(ask)) {
-            return;
-        }
-        try {
-            await api(method, path);
-            notice.textContent = what;
-        } catch (e) {
-            alertIn(e.message);
-        }
-        p.refresh();
-    };
+    const act = (what, method, path, ask) => change(p, notice, what, method, path, ask);
     const p = {
         title: 'servers',
         refresh: () => load(body, async () => {

@@ -27,31 +27,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminConsoleIT {
     private static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
 
+    private static Stage stage;
     private static WebGrid grid;
-    private static Chromium chromium;
     private static BrowserContext context;
     /** The dashboard, opened once and never reloaded. */
     private static Page dashboard;
     /** The page the admin works in. */
     private static Page work;
-    private static final PageErrors errors = new PageErrors();
+    private static PageErrors errors;
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = Chromium.launch();
-        grid = WebGrid.start();
-        context = chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
+        stage = Stage.start();
+        grid = stage.grid();
+        errors = stage.errors();
+        context = stage.chromium().browser().newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
         dashboard = errors.open(context);
         work = errors.open(context);
     }
 
     @AfterAll
     static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (grid != null) {
-            grid.close();
+        if (stage != null) {
+            stage.close();
         }
     }
 
@@ -175,7 +173,7 @@ class AdminConsoleIT {
     @Test
     @Order(7)
     void aUserWhoIsNotAnAdminIsTurnedAway() {
-        BrowserContext other = chromium.browser().newContext();
+        BrowserContext other = stage.chromium().browser().newContext();
         Page p = errors.open(other);
         p.navigate(grid.node(3).url() + "/admin");
         p.getByLabel("User name").fill("user2");

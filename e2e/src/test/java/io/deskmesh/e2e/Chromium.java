@@ -26,12 +26,7 @@ final class Chromium implements AutoCloseable {
     }
 
     static Chromium launch() {
-        if (!Files.isExecutable(EXECUTABLE)) {
-            throw new AssertionError("the browser tests need Debian's Chromium at " + EXECUTABLE + ", which is missing"
-                    + (System.getenv("CI") != null ? " on this CI machine" : "")
-                    + ". Install it as root with: apt-get install -y chromium chromium-driver"
-                    + " (.ci/run does this), or point -Ddeskmesh.chromium=PATH at another Chromium.");
-        }
+        requireExecutable(EXECUTABLE, System.getenv("CI") != null);
         Playwright pw = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
@@ -43,6 +38,16 @@ final class Chromium implements AutoCloseable {
         } catch (RuntimeException e) {
             pw.close();
             throw e;
+        }
+    }
+
+    /** Fails (never skips, on CI or not) when there is no browser to run, saying how to install one. */
+    static void requireExecutable(Path executable, boolean onCi) {
+        if (!Files.isExecutable(executable)) {
+            throw new AssertionError("the browser tests need Debian's Chromium at " + executable + ", which is missing"
+                    + (onCi ? " on this CI machine" : "")
+                    + ". Install it as root with: apt-get install -y chromium chromium-driver"
+                    + " (.ci/run does this), or point -Ddeskmesh.chromium=PATH at another Chromium.");
         }
     }
 

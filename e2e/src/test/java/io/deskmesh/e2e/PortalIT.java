@@ -32,28 +32,26 @@ class PortalIT {
     private static final List<Integer> PANEL = List.of(0xF1, 0xFA, 0xEE);
     private static final double TIMEOUT_MS = 30_000;
 
+    private static Stage stage;
     private static WebGrid grid;
-    private static Chromium chromium;
     private static BrowserContext context;
     private static Page page;
-    private static final PageErrors errors = new PageErrors();
+    private static PageErrors errors;
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = Chromium.launch();
-        grid = WebGrid.start();
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+        stage = Stage.start();
+        grid = stage.grid();
+        errors = stage.errors();
+        context = stage.chromium().browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(1280, 860));
         page = errors.open(context);
     }
 
     @AfterAll
     static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (grid != null) {
-            grid.close();
+        if (stage != null) {
+            stage.close();
         }
     }
 
@@ -186,7 +184,7 @@ class PortalIT {
         JsonNode connected = connectByApi(token);
         Node host = grid.byName(connected.path("server").asText());
         Node front = grid.node(1) == host ? grid.node(2) : grid.node(1);
-        BrowserContext other = chromium.browser().newContext();
+        BrowserContext other = stage.chromium().browser().newContext();
         Page p = errors.open(other);
         p.navigate(front.url() + "/");
         p.getByLabel("User name").fill("user2");

@@ -606,8 +606,9 @@ async function init() {
     });
     window.addEventListener('hashchange', () => { if (!$('shell').hidden) { route(); main().focus(); } });
     try {
-        const me = await api('GET', '/api/v1/servers'); // an admin-only read: tells whether this browser is logged in as an admin
-        start(me && sessionStorage.getItem('deskmesh.user'));
+        const me = await api('GET', '/api/v1/desktops'); // who this browser's session is
+        await api('GET', '/api/v1/servers'); // an admin-only read: 403 for a user who is not an admin
+        start(me.user);
     } catch (e) {
         showLogin(e instanceof ApiError && e.status === 403 ? 'You are logged in as a user who is not an admin; log in as an admin.' : '');
     }

@@ -143,7 +143,14 @@ async function openConsole(target) {
     $('viewer-title').textContent = target.template;
     setStatus('Connecting…', 'connecting');
     show($('console-message'), false);
-    const ticket = await api('POST', `/api/v1/sessions/${encodeURIComponent(target.sessionId)}/console-ticket`);
+    let ticket;
+    try {
+        ticket = await api('POST', `/api/v1/sessions/${encodeURIComponent(target.sessionId)}/console-ticket`);
+    } catch (e) {
+        setStatus('Closed', 'closed');
+        message(e.message);
+        return;
+    }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(scheme + '//' + location.host + ticket.url);
     const c = { rfb: null, lastClose: null, leaving: null };

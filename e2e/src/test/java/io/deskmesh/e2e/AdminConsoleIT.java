@@ -81,6 +81,7 @@ class AdminConsoleIT {
     @Order(2)
     void creatingATemplateShowsTheApiErrorInlineThenItsVmsAppearLiveOnTheDashboard() throws Exception {
         work.navigate(grid.node(1).url() + "/admin#templates");
+        assertThat(work.locator("#who")).hasText("Logged in as admin"); // a new tab knows who from the session cookie
         work.locator("#new-template").click();
         Locator form = work.locator("#template-form");
         form.getByLabel("Name").fill("kiosk");
@@ -91,6 +92,7 @@ class AdminConsoleIT {
         form.locator("button[type=submit]").click();
         assertThat(form.locator(".error")).containsText("cpus");
         assertThat(form.getByLabel("vCPUs")).hasAttribute("aria-invalid", "true");
+        work.screenshot(new Page.ScreenshotOptions().setPath(WebGrid.screenshot("template-form")));
         assertThat(Axe.seriousViolations(work)).as("accessibility of the template form with an error").isEmpty();
 
         form.getByLabel("vCPUs").fill("1");

@@ -110,6 +110,41 @@ class AdminConsoleIT {
 
     @Test
     @Order(3)
+    void anAdminCreatesAUserAGroupAndAGrantAndTheUserGetsTheDesktop() throws Exception {
+        work.navigate(grid.node(1).url() + "/admin#users");
+        work.locator("#new-user").click();
+        Locator user = work.locator("#user-form");
+        user.getByLabel("Name").fill("carol");
+        user.getByLabel("Password").fill("carol-password-1");
+        user.locator("button[type=submit]").click();
+        assertThat(work.locator(".notice")).hasText("User 'carol' created.");
+
+        work.navigate(grid.node(1).url() + "/admin#groups");
+        work.locator("#new-group").click();
+        Locator group = work.locator("#group-form");
+        group.getByLabel("Name").fill("kiosk-users");
+        group.getByLabel("Members").fill("carol, nobody-such");
+        group.locator("button[type=submit]").click();
+        assertThat(group.locator(".error")).containsText("nobody-such"); // the API's refusal, in the form
+        group.getByLabel("Members").fill("carol");
+        group.locator("button[type=submit]").click();
+        assertThat(work.locator(".notice")).hasText("Group 'kiosk-users' created.");
+
+        work.navigate(grid.node(1).url() + "/admin#grants");
+        Locator grant = work.locator("#grant-form");
+        grant.getByLabel("Template").selectOption("kiosk");
+        grant.getByLabel("Group").fill("kiosk-users");
+        grant.locator("button[type=submit]").click();
+        assertThat(work.locator(".notice")).hasText("Granted 'kiosk' to group kiosk-users.");
+        assertThat(work.locator("td", new Page.LocatorOptions().setHasText("group kiosk-users"))).isVisible();
+
+        String token = grid.login(grid.node(3), "carol", "carol-password-1");
+        assertThat(grid.get(grid.node(3), "/api/v1/desktops", token).path("desktops").findValuesAsText("template"))
+                .containsExactly("kiosk");
+    }
+
+    @Test
+    @Order(4)
     void anAdminLogsOffAUsersSession() throws Exception {
         String token = grid.login(grid.node(1), "user1");
         connect(token);
@@ -127,7 +162,7 @@ class AdminConsoleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anAdminDrainsAndResumesAServer() {
         work.navigate(grid.node(1).url() + "/admin#servers");
         work.getByLabel("Drain node3").click();
@@ -140,7 +175,7 @@ class AdminConsoleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theAuditTrailFiltersByAction() {
         work.navigate(grid.node(1).url() + "/admin#events");
         work.locator("#filter-action").fill("template.*");
@@ -160,7 +195,7 @@ class AdminConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theDashboardFitsATabletScreen() {
         dashboard.setViewportSize(768, 1024);
         try {
@@ -173,7 +208,7 @@ class AdminConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aUserWhoIsNotAnAdminIsTurnedAway() {
         BrowserContext other = stage.chromium().browser().newContext();
         Page p = errors.open(other);

@@ -55,7 +55,10 @@ final class WebGrid implements AutoCloseable {
 
     /** A bearer token for the user (the admin's password for "admin", the demo users' otherwise). */
     String login(Node node, String user) throws Exception {
-        String password = user.equals(DemoGrid.ADMIN) ? ADMIN_PASSWORD : USER_PASSWORD;
+        return login(node, user, user.equals(DemoGrid.ADMIN) ? ADMIN_PASSWORD : USER_PASSWORD);
+    }
+
+    String login(Node node, String user, String password) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/v1/auth/login"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", user,

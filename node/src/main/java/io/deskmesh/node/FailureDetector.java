@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  * {@link #PROBE_INTERVAL_MS} it pings each server that is not already missing; one silent for
  * longer than {@code missingAfter} is recorded missing (so the planners move its share), and the
  * voters are re-chosen among the servers that answer (at once when the membership or the answering
- * servers changed, else every {@link #VOTER_CHECK_MS}; a step that would take the vote from a server
- * that answers waits until the membership has been settled that long). A server that answers again
+ * servers changed, else every {@link #VOTER_CHECK_MS}; a step that leaves fewer voters waits until
+ * the membership has been settled that long). A server that answers again
  * records itself back (its reconciler sends {@code RejoinServer}). A new leader gives every server a full
  * {@code missingAfter} of grace before judging it. Thread-safe.
  */
@@ -148,9 +148,10 @@ final class FailureDetector implements AutoCloseable {
                 return;
             }
             if (now - membershipChangedAt < VOTER_CHECK_MS
-                    && demotesALiveVoter(membership, VoterPolicy.step(membership, liveKnown), liveKnown)) {
-                // A server that just left may be coming back (a node restarting without its log leaves
-                // and joins again within a second): shrinking the voters now would be churn.
+                    && shrinksVoters(membership, VoterPolicy.step(membership, liveKnown, raft.livePeers()))) {
+                // The membership is still moving: a server that just left may be coming back (a node
+                // restarting without its log leaves and joins again within a second), or one that just
+                // joined as a voter counted on another newcomer that is about to be added.
                 return;
             }
             lastVoterCheck = now;
@@ -161,11 +162,9 @@ final class FailureDetector implements AutoCloseable {
         }
     }
 
-    /** Whether going from {@code current} to {@code next} takes the vote from a server that answers, adding none. */
-    static boolean demotesALiveVoter(Membership current, Membership next, Set<String> live) {
-        Set<String> removed = new TreeSet<>(current.voterIds());
-        removed.removeAll(next.voterIds());
-        return next.voterIds().size() < current.voterIds().size() && removed.stream().anyMatch(live::contains);
+    /** Whether going from {@code current} to {@code next} leaves fewer voters (a swap or a promotion does not). */
+    static boolean shrinksVoters(Membership current, Membership next) {
+        return next.voterIds().size() < current.voterIds().size();
     }
 
     @Override

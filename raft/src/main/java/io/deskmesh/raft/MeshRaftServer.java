@@ -78,6 +78,8 @@ public final class MeshRaftServer implements AutoCloseable {
     private static final Duration BEST_EFFORT_CATCH_UP = Duration.ofSeconds(15);
     /** First election of a server the grid has as a listener, in case its stored log says voter. */
     private static final Duration PATIENT_FIRST_ELECTION = Duration.ofSeconds(60);
+    /** How long a joining voter waits for the leader to settle the voters (best effort). */
+    private static final Duration SETTLING = Duration.ofSeconds(5);
     /** Rejoin attempts from the node's own log before it moves the log aside and starts afresh. */
     private static final int ATTEMPTS_FROM_OWN_LOG = 3;
     /** Under the data directory: the Raft directory last moved aside, kept for diagnosis. */
@@ -193,7 +195,7 @@ public final class MeshRaftServer implements AutoCloseable {
      * Joins an existing grid: {@link #startEmpty}, then, unless its log already shows it as a
      * member, asks the grid through any of {@code existingPeers} to add it as a voter or listener,
      * waits until its own log shows it in that role and until it applied what the leader had
-     * committed by then.
+     * committed by then; a voter also waits (up to 5 s) for an odd number of voters.
      */
     public MeshRaftServer join(Collection<Peer> existingPeers, boolean asListener) throws IOException {
         if (existingPeers.isEmpty()) {
@@ -205,8 +207,25 @@ public final class MeshRaftServer implements AutoCloseable {
             awaitCaughtUp(existingPeers, CATCH_UP_TIMEOUT, true);
             if (asListener) {
                 becomeListenerIfDemoted(existingPeers);
+            } else {
+                awaitSettledVoters();
             }
         });
+    }
+
+    /**
+     * After a voter joined, waits (at most {@link #SETTLING}, then goes on) until the group has an
+     * odd number of voters again: the third server of a grid joins as a voter and the leader then
+     * promotes the second (a listener) within a second or so, and a grid whose start has returned
+     * should show its final voters.
+     */
+    private void awaitSettledVoters() {
+        try {
+            MembershipChanger.await(() -> membership().voterIds().size() % 2 == 1, SETTLING, "an odd number of voters");
+        } catch (IOException e) {
+            LOG.info("{}: the grid still has {} voters; the leader re-chooses them as servers come and go",
+                    config.nodeId(), membership().voterIds().size());
+        }
     }
 
     private interface Start {
@@ -646,6 +665,11 @@ public final class MeshRaftServer implements AutoCloseable {
         try {
             RaftHealth h = health();
             if (h.status() == RaftHealth.Status.FAILED) {
+                try {
+                    membership(); // the closing division may still tell whom to ask
+                } catch (RuntimeException gone) {
+                    LOG.debug("{}: no configuration left to read: {}", config.nodeId(), gone.toString());
+                }
                 boolean applyFailed = stateMachine.failure().isPresent();
                 if (config.autoRejoin() && !applyFailed) {
                     startRejoin("Ratis closed its Raft group while the process runs (" + h.reason() + ")");
@@ -803,31 +827,33 @@ public final class MeshRaftServer implements AutoCloseable {
     /**
      * As {@link #rebalanceVoters()}, with the caller's view of which peers are live. Each step is
      * worked out by {@link VoterPolicy#step} from the membership current at that attempt, so a step
-     * retried after a server joined or left meanwhile is recomputed, not re-applied.
+     * retried after a server joined or left meanwhile is recomputed, not re-applied; whether the new
+     * voters can elect a leader without the promoted listeners is judged by the peers this leader
+     * hears over Raft ({@link #livePeers()}).
      */
     public SortedSet<String> rebalanceVoters(Set<String> live) throws IOException {
         for (int step = 0; step < 2 * VoterPolicy.MAX_VOTERS + 2; step++) {
             Membership current = membership();
-            if (!isLeader() || VoterPolicy.step(current, live).equals(current)) {
+            if (!isLeader() || VoterPolicy.step(current, live, livePeers()).equals(current)) {
                 return new TreeSet<>(current.voterIds());
             }
             Membership after = changeMembership("rebalance voters", currentPeers(), m -> {
-                Membership next = VoterPolicy.step(m, live);
+                Membership next = VoterPolicy.step(m, live, livePeers());
                 if (!next.equals(m)) {
                     LOG.info("{}: rebalancing voters {} -> {} (target {}, live {})", config.nodeId(), m.voterIds(),
                             next.voterIds(), VoterPolicy.choose(m.voterIds(), m.allIds(), live), live);
                 }
                 return next;
             });
-            if (VoterPolicy.step(after, live).equals(after)) {
+            if (VoterPolicy.step(after, live, livePeers()).equals(after)) {
                 return new TreeSet<>(after.voterIds());
             }
         }
         return new TreeSet<>(membership().voterIds());
     }
 
-    /** This node plus every peer the leader heard from within two maximum election timeouts. */
-    Set<String> livePeers() {
+    /** This node plus, on the leader, every peer it heard from over Raft within two maximum election timeouts. */
+    public Set<String> livePeers() {
         Set<String> live = new HashSet<>();
         live.add(config.nodeId());
         RoleInfoProto role = division().getInfo().getRoleInfoProto();

@@ -89,13 +89,22 @@ public final class VoterPolicy {
      * @param livePeers the peers that answer now
      */
     public static Membership step(Membership current, Set<String> livePeers) {
+        return step(current, livePeers, livePeers);
+    }
+
+    /**
+     * As {@link #step(Membership, Set)}, judging whether the new voters can elect a leader without
+     * the promoted listeners by {@code reachable} (the peers the leader hears over Raft now), which
+     * knows a voter that has just joined before the grid's image does.
+     */
+    public static Membership step(Membership current, Set<String> livePeers, Set<String> reachable) {
         SortedSet<String> voters = new TreeSet<>(current.voterIds());
         SortedSet<String> target = choose(voters, current.allIds(), livePeers);
         if (target.equals(voters)) {
             return current;
         }
         SortedSet<String> next = nextStep(voters, target);
-        return electableWithoutNewVoters(voters, next, livePeers) ? current.withVoters(next) : current;
+        return electableWithoutNewVoters(voters, next, reachable) ? current.withVoters(next) : current;
     }
 
     /**

@@ -144,6 +144,15 @@ class VoterPolicyTest {
     }
 
     @Test
+    void aVoterTheLeaderHearsCountsBeforeTheGridsImageKnowsIt() {
+        // node3 has just joined as a voter: the failure detector does not know it yet, Raft does
+        Membership m = members(List.of("node1", "node3"), List.of("node2"));
+        assertThat(VoterPolicy.step(m, Set.of("node1"), Set.of("node1")).voterIds()).hasSize(2);
+        assertThat(VoterPolicy.step(m, Set.of("node1"), Set.of("node1", "node3")).voterIds())
+                .containsExactlyInAnyOrder("node1", "node2", "node3");
+    }
+
+    @Test
     void aPromotionThatWouldNeedTheNewVoterBecauseAVoterIsDeadWaits() {
         // voters a, b (b dead): {a, b, c} would need a and c, and c does not vote yet
         Membership m = members(List.of("a", "b"), List.of("c"));

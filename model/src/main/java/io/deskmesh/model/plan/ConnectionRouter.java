@@ -113,9 +113,17 @@ public final class ConnectionRouter {
         String vmId = best != null ? best : current != null ? current : first;
         double warm = best != null ? 1 : 0;
         double score = W_IDLE * idle + W_CAPACITY * capacity + W_SITE * site + W_WARM * warm;
-        String why = String.format(java.util.Locale.ROOT, "idle %.2f, capacity %.2f, site %.1f, warm %.0f", idle,
-                capacity, site, warm);
+        // Runs at apply time for every login: plain concatenation, not String.format (several times slower).
+        String why = "idle " + hundredths(idle) + ", capacity " + hundredths(capacity) + ", site " + hundredths(site)
+                + ", warm " + (int) warm;
         return new Candidate(server.name(), vmId, score, why);
+    }
+
+    /** {@code v} with two decimals ({@code 0.5} as {@code 0.50}), for the candidates' reasons. */
+    static String hundredths(double v) {
+        long h = Math.round(v * 100);
+        String frac = Long.toString(Math.abs(h) % 100);
+        return (h < 0 ? "-" : "") + Math.abs(h) / 100 + "." + (frac.length() == 1 ? "0" + frac : frac);
     }
 
     private static String whyNone(ClusterImage image, TemplateImage t, Map<String, Integer> ruledOut) {

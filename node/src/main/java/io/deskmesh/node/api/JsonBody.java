@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +25,9 @@ import java.util.Set;
  * absent. Not thread-safe (one per request).
  */
 public final class JsonBody {
+    /** Bodies up to this size are read to the end before a 413, so the reply is not lost to a reset. */
+    private static final long DRAIN_LIMIT = 16L << 20;
+
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -210,6 +214,9 @@ public final class JsonBody {
     private static byte[] bytes(Context ctx, int maxBytes) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            if (declared <= DRAIN_LIMIT) {
+                drain(ctx); // a client still sending when the connection closes may never see the 413
+            }
             throw tooLarge(declared, maxBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
@@ -220,6 +227,15 @@ public final class JsonBody {
             return bytes;
         } catch (IOException e) {
             throw ApiException.invalid("the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads and drops what is left of the body, so the error reply reaches a client that is still sending. */
+    private static void drain(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client gave up: there is no one left to answer
         }
     }
 

@@ -7,23 +7,19 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * The node's Prometheus metrics: applied index, leadership, commit latency, VMs by state, sessions,
- * servers, reconciler actions. Gauges read values the image listener refreshes, so a scrape never
- * walks the image. Thread-safe.
+ * servers, reconciler actions. The image gauges are counted from the latest image when scraped, once
+ * per image index, so new images cost nothing until someone looks. Thread-safe.
  */
 public final class NodeMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<VmState, AtomicLong> vms = new EnumMap<>(VmState.class);
-    private final AtomicLong sessions = new AtomicLong();
-    private final AtomicLong servers = new AtomicLong();
-    private final AtomicLong missing = new AtomicLong();
+    private volatile ClusterImage latest = ClusterImage.EMPTY;
+    private volatile Counts counted;
     private final Timer commit;
 
     public NodeMetrics(String node, LongSupplier appliedIndex, BooleanSupplier leader, LongSupplier actionsStarted,
@@ -33,26 +29,36 @@ public final class NodeMetrics {
         Gauge.builder("deskmesh_raft_leader", () -> leader.getAsBoolean() ? 1 : 0)
                 .description("1 when this node leads the grid's Raft group").register(registry);
         for (VmState s : VmState.values()) {
-            AtomicLong n = new AtomicLong();
-            vms.put(s, n);
-            Gauge.builder("deskmesh_vms", n::get).tag("state", s.name().toLowerCase()).register(registry);
+            Gauge.builder("deskmesh_vms", () -> counts().vms().getOrDefault(s, 0)).tag("state", s.name().toLowerCase())
+                    .register(registry);
         }
-        Gauge.builder("deskmesh_sessions", sessions::get).register(registry);
-        Gauge.builder("deskmesh_servers", servers::get).register(registry);
-        Gauge.builder("deskmesh_servers_missing", missing::get).register(registry);
+        Gauge.builder("deskmesh_sessions", () -> counts().sessions()).register(registry);
+        Gauge.builder("deskmesh_servers", () -> counts().servers()).register(registry);
+        Gauge.builder("deskmesh_servers_missing", () -> counts().missing()).register(registry);
         Gauge.builder("deskmesh_reconciler_actions_started", actionsStarted::getAsLong).register(registry);
         Gauge.builder("deskmesh_reconciler_actions_failed", actionsFailed::getAsLong).register(registry);
         commit = Timer.builder("deskmesh_commit_latency").description("submit to local apply, seconds")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
-    /** Refreshes the gauges from a new image (called off the apply thread). */
+    /** Takes a new image; the gauges read it when scraped (so a stream of log entries costs nothing here). */
     public void onImage(ClusterImage image) {
-        Map<VmState, Integer> counts = ClusterView.vmsByState(image);
-        counts.forEach((s, n) -> vms.get(s).set(n));
-        sessions.set(image.sessions().size());
-        servers.set(image.servers().size());
-        missing.set(image.servers().all().stream().filter(s -> s.missing()).count());
+        latest = image;
+    }
+
+    /** The figures of the latest image, counted once per image index however many gauges read them. */
+    private Counts counts() {
+        ClusterImage image = latest;
+        Counts c = counted;
+        if (c == null || c.index != image.index()) {
+            c = new Counts(image.index(), ClusterView.vmsByState(image), image.sessions().size(),
+                    image.servers().size(), image.servers().all().stream().filter(s -> s.missing()).count());
+            counted = c;
+        }
+        return c;
+    }
+
+    private record Counts(long index, Map<VmState, Integer> vms, long sessions, long servers, long missing) {
     }
 
     public Timer commitLatency() {

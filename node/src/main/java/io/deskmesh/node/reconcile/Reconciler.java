@@ -26,12 +26,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * Makes this node do its share of every plan. On each new image it runs the planners and starts the
- * actions that name this node, off the caller's thread, on a bounded pool. It never runs two actions
+ * Makes this node do its share of every plan. On each new image it runs the planners (on its own
+ * thread, at most every {@link #MIN_PLAN_GAP_MS}, always on the newest image) and starts the actions
+ * that name this node on a bounded pool. It never runs two actions
  * on one VM or image at once, backs off after a failure, and never repeats an action from an image
  * older than the one in which the same action last completed (a stale image still shows the work as
  * undone). Besides each new image, it re-plans the latest image every {@link #TICK_MS}, so retries
@@ -45,6 +48,12 @@ public final class Reconciler implements AutoCloseable {
     static final long SYNC_INTERVAL_MS = 10_000;
     /** How often the reconciler re-plans the latest image without being told of a change. */
     static final long TICK_MS = 2_000;
+    /**
+     * The shortest gap between two planning passes. A login storm commits hundreds of log entries a
+     * second; planning each on every node would cost more than the brokering itself, and a plan
+     * 50 ms later than its image loses nothing (building a VM takes far longer).
+     */
+    static final long MIN_PLAN_GAP_MS = 50;
 
     private final String self;
     private final String address;
@@ -66,6 +75,9 @@ public final class Reconciler implements AutoCloseable {
     private volatile java.util.function.Supplier<MeshCommand> registration;
     private final AtomicLong actionsStarted = new AtomicLong();
     private final AtomicLong actionsFailed = new AtomicLong();
+    private final AtomicReference<ClusterImage> requested = new AtomicReference<>();
+    private final AtomicBoolean planQueued = new AtomicBoolean();
+    private volatile long lastPlanNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(MIN_PLAN_GAP_MS);
 
     /**
      * @param self         this server's name
@@ -106,8 +118,38 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** Reacts to a new image: plans and starts this node's actions. Returns at once. */
+    /**
+     * Reacts to a new image: plans it (or a newer one, when more arrive meanwhile) on the reconciler's
+     * own thread, at most once every {@link #MIN_PLAN_GAP_MS}, and starts this node's actions.
+     * Returns at once.
+     */
     public void onImage(ClusterImage image) {
+        requested.accumulateAndGet(image, (old, img) -> old == null || img.index() >= old.index() ? img : old);
+        if (planQueued.compareAndSet(false, true)) {
+            long sinceLast = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPlanNanos);
+            try {
+                ticker.schedule(this::planRequested, Math.max(0, MIN_PLAN_GAP_MS - sinceLast), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                planQueued.set(false);
+            }
+        }
+    }
+
+    private void planRequested() {
+        planQueued.set(false); // an image arriving from now on queues another pass
+        ClusterImage image = requested.getAndSet(null);
+        if (image == null) {
+            return;
+        }
+        lastPlanNanos = System.nanoTime();
+        try {
+            reconcile(image);
+        } catch (RuntimeException e) {
+            LOG.warn("reconciling image {} on {} failed: {}", image.index(), self, e.toString(), e);
+        }
+    }
+
+    private void reconcile(ClusterImage image) {
         ServerImage me = image.servers().get(self).orElse(null);
         if (me == null) {
             if (registered) {

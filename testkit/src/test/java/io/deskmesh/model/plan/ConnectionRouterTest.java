@@ -25,6 +25,15 @@ class ConnectionRouterTest {
     // ---------------------------------------------------------------- filtering
 
     @Test
+    void reasonsShowScoresWithTwoDecimals() {
+        assertThat(ConnectionRouter.hundredths(0.5)).isEqualTo("0.50");
+        assertThat(ConnectionRouter.hundredths(1)).isEqualTo("1.00");
+        assertThat(ConnectionRouter.hundredths(0.066)).isEqualTo("0.07");
+        assertThat(ConnectionRouter.hundredths(0.004)).isEqualTo("0.00");
+        assertThat(ConnectionRouter.hundredths(-0.25)).isEqualTo("-0.25");
+    }
+
+    @Test
     void missingDrainingSuspectAndExcludedServersAreRuledOutAndExplained() {
         GridFixture g = GridFixture.grid().server("s1").server("s2").server("s3").server("s4").server("s5")
                 .image("win11", 1, 10 * GIB, "s1");

@@ -26,6 +26,9 @@ public final class ApiTokens {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private final SecretKeySpec signingKey;
     private final SecretKeySpec csrfKey;
+    /** Initialised MACs per thread (every API call checks a token; Mac.getInstance and init are costly). */
+    private final ThreadLocal<Mac> signing;
+    private final ThreadLocal<Mac> csrfing;
     private final SecureRandom random = new SecureRandom();
 
     public ApiTokens(String gridSecret) {
@@ -35,6 +38,8 @@ public final class ApiTokens {
         byte[] secret = gridSecret.getBytes(StandardCharsets.UTF_8);
         this.signingKey = new SecretKeySpec(hmac(new SecretKeySpec(secret, "HmacSHA256"), "deskmesh-api-token-v1"), "HmacSHA256");
         this.csrfKey = new SecretKeySpec(hmac(new SecretKeySpec(secret, "HmacSHA256"), "deskmesh-csrf-v1"), "HmacSHA256");
+        this.signing = ThreadLocal.withInitial(() -> mac(signingKey));
+        this.csrfing = ThreadLocal.withInitial(() -> mac(csrfKey));
     }
 
     /**
@@ -60,7 +65,7 @@ public final class ApiTokens {
         String payload = B64.encodeToString((c.tokenId() + "\n" + c.user() + "\n" + c.issuedAt() + "\n" + c.expiresAt()
                 + "\n" + c.stamp()).getBytes(StandardCharsets.UTF_8));
         String signed = PREFIX + "." + payload;
-        return signed + "." + B64.encodeToString(hmac(signingKey, signed));
+        return signed + "." + B64.encodeToString(sign(signing, signed));
     }
 
     /** The claims of a well-formed token with a valid signature; says nothing about expiry or revocation. */
@@ -75,7 +80,7 @@ public final class ApiTokens {
         String signed = token.substring(0, last);
         try {
             byte[] signature = B64D.decode(token.substring(last + 1));
-            if (!MessageDigest.isEqual(signature, hmac(signingKey, signed))) {
+            if (!MessageDigest.isEqual(signature, sign(signing, signed))) {
                 return Optional.empty();
             }
             String[] parts = new String(B64D.decode(signed.substring(PREFIX.length() + 1)), StandardCharsets.UTF_8)
@@ -91,7 +96,7 @@ public final class ApiTokens {
 
     /** The CSRF value that goes with a token: a browser sends it in {@link TokenAuthenticator#CSRF_HEADER}. */
     public String csrf(String tokenId) {
-        return B64.encodeToString(hmac(csrfKey, tokenId));
+        return B64.encodeToString(sign(csrfing, tokenId));
     }
 
     /** Whether a header value is the CSRF value of a token, in constant time. */
@@ -114,13 +119,21 @@ public final class ApiTokens {
         }
     }
 
-    private static byte[] hmac(SecretKeySpec key, String message) {
+    private static byte[] sign(ThreadLocal<Mac> mac, String message) {
+        return mac.get().doFinal(message.getBytes(StandardCharsets.UTF_8)); // doFinal resets it for the next use
+    }
+
+    private static Mac mac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String message) {
+        return mac(key).doFinal(message.getBytes(StandardCharsets.UTF_8));
     }
 }

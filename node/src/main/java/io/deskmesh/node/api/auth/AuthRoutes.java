@@ -93,6 +93,7 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
         boolean https = "https".equalsIgnoreCase(ctx.scheme());
         return checked.thenCompose(user -> {
             if (user == null) {
+                throttle.failed(ticket, context.clock().getAsLong());
                 writes.record(actor, "login", "", from, false, context.image().get().accounts().user(username).isPresent()
                         ? "wrong password" : "unknown user");
                 throw ApiException.unauthenticated(WRONG);

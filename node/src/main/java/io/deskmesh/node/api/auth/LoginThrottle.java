@@ -7,12 +7,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Limits failed logins per user name and per client address on this node, with a token bucket for
- * each: a burst of attempts, then one more per refill period. Every attempt takes one token from both
- * buckets before the password is checked (so concurrent guesses cannot overdraw), and a successful
- * or never-run attempt gives them back, so only failures count. In memory, per node: a guesser
- * spreading over N nodes gets N budgets, still far too few to matter against Argon2id and sound
- * passwords. Keys whose buckets are full again carry nothing and are swept when the map grows past
- * its bound. Thread-safe.
+ * each: a burst of failures, then one more per refill period.
+ * <ul>
+ *   <li>The user's bucket pays for every attempt up front, before the password is checked (so
+ *       concurrent guesses at one account cannot overdraw it); a successful or never-run attempt
+ *       gets its token back ({@link #refund}), so only failures count.</li>
+ *   <li>The address's bucket is only looked at up front and pays when an attempt fails
+ *       ({@link #failed}): many people behind one address (an office's NAT, a gateway) logging in
+ *       at once with correct passwords are never refused for one another. Guesses in flight
+ *       together may overdraw it by at most their number (bounded by the hashing queue), and the
+ *       debt is refilled like any other.</li>
+ * </ul>
+ * In memory, per node: a guesser spreading over N nodes gets N budgets, still far too few to matter
+ * against Argon2id and sound passwords. Keys whose buckets are full again carry nothing and are
+ * swept when the map grows past its bound. Thread-safe.
  */
 public final class LoginThrottle {
     /** What an attempt took; give it back with {@link #refund}. */
@@ -76,7 +84,7 @@ public final class LoginThrottle {
         if (byUser != null) {
             throw byUser;
         }
-        Throttled byAddress = take(t.addressKey(), address, now, "your address");
+        Throttled byAddress = check(t.addressKey(), address, now, "your address");
         if (byAddress != null) {
             give(t.userKey(), user, now);
             throw byAddress;
@@ -87,7 +95,14 @@ public final class LoginThrottle {
     /** Gives an attempt back: it succeeded, or it never reached the password check. */
     public void refund(Ticket t, long now) {
         give(t.userKey(), user, now);
-        give(t.addressKey(), address, now);
+    }
+
+    /** Charges a failed attempt to its address (the user's budget paid up front). */
+    public void failed(Ticket t, long now) {
+        buckets.compute(t.addressKey(), (k, b) -> {
+            Bucket cur = (b == null ? new Bucket(address.burst, now, Long.MIN_VALUE) : b).refilled(address, now);
+            return new Bucket(Math.max(-address.burst, cur.tokens() - 1), cur.at(), cur.reportedAt());
+        });
     }
 
     /** Keys tracked now (for tests and metrics). */
@@ -96,11 +111,20 @@ public final class LoginThrottle {
     }
 
     private Throttled take(String key, Limit limit, long now, String who) {
+        return consult(key, limit, now, who, true);
+    }
+
+    private Throttled check(String key, Limit limit, long now, String who) {
+        return consult(key, limit, now, who, false);
+    }
+
+    /** Refuses when the bucket has no whole token; else takes one if {@code take}. */
+    private Throttled consult(String key, Limit limit, long now, String who, boolean take) {
         Throttled[] refused = new Throttled[1];
         buckets.compute(key, (k, b) -> {
             Bucket cur = (b == null ? new Bucket(limit.burst, now, Long.MIN_VALUE) : b).refilled(limit, now);
             if (cur.tokens() >= 1) {
-                return new Bucket(cur.tokens() - 1, cur.at(), cur.reportedAt());
+                return take ? new Bucket(cur.tokens() - 1, cur.at(), cur.reportedAt()) : cur;
             }
             long waitMs = (long) Math.ceil((1 - cur.tokens()) * limit.refillMs);
             long seconds = Math.max(1, (waitMs + 999) / 1000);

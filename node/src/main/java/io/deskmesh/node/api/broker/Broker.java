@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  *                                          │                 │ Reserved(session, vm, server)
  *                                          │                 ▼
  *                                          ├─► ApiContext.prepare ─► this node: HostPreparer ─► driver.start
- *                                          │     (GridVmPreparer)  └► host: POST /internal/v1/vms/{vm}/prepare
+ *                                          │     (GridVmPreparer)  └► host: POST /internal/v1/vms/prepare (batched per host)
  *                                          │   host failed/late: SuspectServer + EndSession + Reserve(exclude host)
  *                                          └─► ConnectSessionCommand ─► {"sessionId","vm","server","console":{"url"}}
  *  SessionJanitor (acts on the leader): ExpireSessionCommand for sessions past their timeouts

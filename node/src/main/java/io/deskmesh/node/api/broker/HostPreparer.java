@@ -1,6 +1,5 @@
 package io.deskmesh.node.api.broker;
 
-import io.deskmesh.hypervisor.ConsoleAddress;
 import io.deskmesh.hypervisor.DriverException;
 import io.deskmesh.hypervisor.HostUnavailableException;
 import io.deskmesh.hypervisor.HypervisorDriver;
@@ -34,8 +33,8 @@ import java.util.function.Supplier;
 public final class HostPreparer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostPreparer.class);
 
-    /** What preparing did; {@code console} is where the host's console listens (for the front door only). */
-    public record Prepared(String vmId, String server, boolean started, ConsoleAddress console) {
+    /** What preparing did. */
+    public record Prepared(String vmId, String server, boolean started) {
     }
 
     private final String self;
@@ -125,7 +124,7 @@ public final class HostPreparer implements AutoCloseable {
         if (vm.state() == VmState.STOPPED || started) {
             recordStart(vmId);
         }
-        return new Prepared(vmId, self, started, console(vmId));
+        return new Prepared(vmId, self, started);
     }
 
     /**
@@ -143,14 +142,6 @@ public final class HostPreparer implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             LOG.info("recording that VM {} started on {} failed: {}", vmId, self, e.toString());
-        }
-    }
-
-    private ConsoleAddress console(String vmId) {
-        try {
-            return driver.console(vmId).orElse(null);
-        } catch (DriverException e) {
-            return null;
         }
     }
 

@@ -3,6 +3,8 @@ package io.deskmesh.node.api.auth;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -32,7 +34,7 @@ class LoginThrottleTest {
     @Test
     void anAddressHasItsOwnBudgetAcrossUserNames() {
         for (int i = 0; i < 5; i++) {
-            throttle.acquire("user" + i, "10.9.9.9", 0);
+            throttle.failed(throttle.acquire("user" + i, "10.9.9.9", 0), 0);
         }
         LoginThrottle.Throttled refused = catchThrowableOfType(LoginThrottle.Throttled.class,
                 () -> throttle.acquire("user9", "10.9.9.9", 0));
@@ -40,6 +42,21 @@ class LoginThrottleTest {
         assertThat(refused.retryAfterSeconds()).isEqualTo(2);
         throttle.acquire("user9", "10.9.9.8", 0);
         throttle.acquire("user9", "10.9.9.9", 2_000);
+    }
+
+    @Test
+    void manyCorrectLoginsInFlightFromOneAddressAreNeverRefusedForEachOther() {
+        List<LoginThrottle.Ticket> inFlight = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            inFlight.add(throttle.acquire("user" + i, "10.5.5.5", 0));
+        }
+        inFlight.forEach(t -> throttle.refund(t, 1));
+        // failures still count for the address, however many succeeded before
+        for (int i = 0; i < 5; i++) {
+            throttle.failed(throttle.acquire("guess" + i, "10.5.5.5", 2), 2);
+        }
+        assertThat(catchThrowableOfType(LoginThrottle.Throttled.class, () -> throttle.acquire("guess9", "10.5.5.5", 2))
+                .getMessage()).contains("your address");
     }
 
     @Test
@@ -57,7 +74,7 @@ class LoginThrottleTest {
     @Test
     void aRefusalByAddressGivesTheUsersAttemptBack() {
         for (int i = 0; i < 5; i++) {
-            throttle.acquire("x" + i, "10.1.1.1", 0);
+            throttle.failed(throttle.acquire("x" + i, "10.1.1.1", 0), 0);
         }
         for (int i = 0; i < 5; i++) {
             assertThat(catchThrowableOfType(LoginThrottle.Throttled.class, () -> throttle.acquire("ann", "10.1.1.1", 0)))

@@ -1,6 +1,8 @@
 package io.deskmesh.node.api.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.deskmesh.hypervisor.sim.SimDriver;
+import io.deskmesh.model.codec.Json;
 import io.deskmesh.model.command.CreateUserCommand;
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.VmImage;
@@ -205,19 +207,30 @@ class BrokerFlowTest {
         VmImage mineVm = image.vms().all().stream().filter(v -> v.server().equals(node.name()) && v.template().equals("shared")
                 && v.sessionId() == null).findFirst().orElseThrow();
         VmImage elsewhere = image.vms().all().stream().filter(v -> !v.server().equals(node.name())).findFirst().orElseThrow();
-        assertThat(prepare(http, node, mineVm.vmId(), null).statusCode()).isEqualTo(401);
-        HttpResponse<String> notHere = prepare(http, node, elsewhere.vmId(), node.joinToken());
-        assertThat(notHere.statusCode()).isEqualTo(409);
-        assertThat(notHere.body()).contains("NOT_HOSTED", "is hosted by server '" + elsewhere.server() + "'");
-        HttpResponse<String> ready = prepare(http, node, mineVm.vmId(), node.joinToken());
-        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"vmId\":\"" + mineVm.vmId() + "\"");
+        assertThat(prepare(http, node, "{\"vms\":[\"" + mineVm.vmId() + "\"]}", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> malformed = prepare(http, node, "{\"vms\":[]}", node.joinToken());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("field 'vms' must be an array of 1 to 256 VM ids");
+        assertThat(prepare(http, node, "{\"vms\":[\"x\"],\"deadlineMs\":\"soon\"}", node.joinToken()).body())
+                .contains("field 'deadlineMs' must be a whole number");
+        HttpResponse<String> both = prepare(http, node, "{\"deadlineMs\":5000,\"vms\":[\"" + elsewhere.vmId() + "\",\""
+                + mineVm.vmId() + "\"]}", node.joinToken());
+        assertThat(both.statusCode()).as(both.body()).isEqualTo(200);
+        JsonNode results = Json.MAPPER.readTree(both.body()).path("results");
+        assertThat(results.get(0).path("vmId").asText()).isEqualTo(elsewhere.vmId());
+        assertThat(results.get(0).path("ok").asBoolean()).isFalse();
+        assertThat(results.get(0).path("status").asInt()).isEqualTo(409);
+        assertThat(results.get(0).path("code").asText()).isEqualTo("NOT_HOSTED");
+        assertThat(results.get(0).path("message").asText()).contains("is hosted by server '" + elsewhere.server() + "'");
+        assertThat(results.get(1).path("vmId").asText()).isEqualTo(mineVm.vmId());
+        assertThat(results.get(1).path("ok").asBoolean()).as(both.body()).isTrue();
         assertThat(((SimDriver) node.driver()).status(mineVm.vmId()).orElseThrow().state().poweredOn()).isTrue();
     }
 
-    private static HttpResponse<String> prepare(HttpClient http, Node node, String vmId, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + "/internal/v1/vms/" + vmId + "/prepare"))
-                .POST(HttpRequest.BodyPublishers.noBody());
+    private static HttpResponse<String> prepare(HttpClient http, Node node, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + "/internal/v1/vms/prepare"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -83,18 +83,40 @@ public final class ApiClient {
      * @param body the JSON body, or null for none
      */
     public JsonNode send(String method, String path, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+        if (body != null) {
+            return send(method, path, HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8),
+                    Map.of("Content-Type", "application/json"), REQUEST_TIMEOUT, false);
+        }
+        return send(method, path, HttpRequest.BodyPublishers.noBody(), Map.of(), REQUEST_TIMEOUT, false);
+    }
+
+    /**
+     * Sends a file as the body (streamed, with its size as Content-Length) and returns the JSON answer.
+     * It asks with {@code Expect: 100-continue}, so a node that refuses the request from its headers
+     * answers before a byte of the file is sent.
+     *
+     * @param headers besides Authorization, e.g. the Content-Type
+     * @param timeout until the answer arrives, the upload included
+     */
+    public JsonNode upload(String path, java.nio.file.Path file, Map<String, String> headers, Duration timeout) {
+        try {
+            return send("POST", path, HttpRequest.BodyPublishers.ofFile(file), headers, timeout, true);
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliFailure("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private JsonNode send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers,
+                          Duration timeout, boolean expectContinue) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .expectContinue(expectContinue)
                 .header("Accept", "application/json")
                 .header("User-Agent", "deskmesh-cli/" + DeskMeshVersion.version());
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
+        headers.forEach(request::header);
+        request.method(method, body);
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -102,7 +124,7 @@ public final class ApiClient {
             throw unreachable("no answer to the connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
             throw new CliFailure(base + " did not answer " + method + " " + path + " within "
-                    + REQUEST_TIMEOUT.toSeconds() + " s; try again, or another node with --node");
+                    + timeout.toSeconds() + " s; try again, or another node with --node");
         } catch (IOException | UnresolvedAddressException e) {
             throw unreachable(reason(e));
         } catch (InterruptedException e) {

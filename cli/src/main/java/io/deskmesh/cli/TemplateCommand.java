@@ -75,6 +75,11 @@ public final class TemplateCommand extends CommandGroup {
                 description = "The base image the VMs are cloned from.")
         String baseImage;
 
+        @Option(names = "--image-version", paramLabel = "N",
+                description = "The base image version new VMs use (default: the newest on create, unchanged on update);"
+                        + " changing it rolls the pool out (or back): free VMs are regenerated, sessions keep theirs.")
+        Integer imageVersion;
+
         @Option(names = "--pool", paramLabel = "KIND", converter = Inputs.Pool.class,
                 description = "persistent (each user keeps their own VM) or non-persistent (VMs are regenerated"
                         + " after log-off).")
@@ -100,6 +105,7 @@ public final class TemplateCommand extends CommandGroup {
 
         void check(CommandSpec spec) {
             Inputs.range(spec, "--cpus", cpus, 1, 256);
+            Inputs.range(spec, "--image-version", imageVersion, 1, Integer.MAX_VALUE);
             Inputs.range(spec, "--memory-mb", memoryMb, 64, 4L * 1024 * 1024);
             Inputs.range(spec, "--spare", spare, 0, 10_000);
             Inputs.range(spec, "--min-replicas", minReplicas, 1, 64);
@@ -108,7 +114,7 @@ public final class TemplateCommand extends CommandGroup {
         }
 
         boolean any() {
-            return cpus != null || memoryMb != null || baseImage != null || pool != null || desired != null
+            return cpus != null || memoryMb != null || baseImage != null || imageVersion != null || pool != null || desired != null
                     || spare != null || minReplicas != null || idleTimeout != null || disconnectTimeout != null;
         }
 
@@ -122,6 +128,9 @@ public final class TemplateCommand extends CommandGroup {
             }
             if (baseImage != null) {
                 body.put("baseImage", baseImage);
+            }
+            if (imageVersion != null) {
+                body.put("imageVersion", imageVersion);
             }
             if (pool != null) {
                 body.put("pool", pool);
@@ -192,6 +201,9 @@ public final class TemplateCommand extends CommandGroup {
             body.put("spareVms", orElse(options.spare, 0)).put("minReplicas", orElse(options.minReplicas, 2))
                     .put("idleTimeoutSeconds", orElse(options.idleTimeout, 0))
                     .put("disconnectTimeoutSeconds", orElse(options.disconnectTimeout, 0));
+            if (options.imageVersion != null) {
+                body.put("imageVersion", options.imageVersion);
+            }
             checkSpare(spec, body);
         }
 
@@ -218,7 +230,7 @@ public final class TemplateCommand extends CommandGroup {
         @Override
         void validate() {
             if (!options.any()) {
-                throw invalid("nothing to change: give at least one of --cpus, --memory-mb, --base-image, --pool,"
+                throw invalid("nothing to change: give at least one of --cpus, --memory-mb, --base-image, --image-version, --pool,"
                         + " --desired, --spare, --min-replicas, --idle-timeout, --disconnect-timeout");
             }
             options.check(spec);

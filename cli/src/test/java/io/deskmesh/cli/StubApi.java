@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StubApi implements AutoCloseable {
 
     /** One request as the stub received it. */
-    record Request(String method, String path, String authorization, String contentType, String body) {
+    record Request(String method, String path, String authorization, String contentType, String body,
+                   Map<String, List<String>> headers) {
         /** {@code "POST /api/v1/templates"}. */
         String line() {
             return method + " " + path;
@@ -85,7 +86,7 @@ final class StubApi implements AutoCloseable {
         String path = ex.getRequestURI().getRawPath()
                 + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
         Request r = new Request(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"),
-                ex.getRequestHeaders().getFirst("Content-Type"), body);
+                ex.getRequestHeaders().getFirst("Content-Type"), body, Map.copyOf(ex.getRequestHeaders()));
         synchronized (this) {
             requests.add(r);
         }

@@ -215,6 +215,20 @@ class TemplateCommandTest {
     }
 
     @Test
+    void anImageVersionRollsThePoolOutOrBack() {
+        api.on("GET", "/api/v1/templates/office", OFFICE.replace("}", ",\"imageVersion\":3}"))
+                .on("PUT", "/api/v1/templates/office", OFFICE);
+
+        CliHarness.Run r = cli.run("template", "update", "office", "--image-version", "2");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(api.requests().get(1).body()).contains("\"imageVersion\":2");
+        CliHarness.Run bad = cli.run("template", "update", "office", "--image-version", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--image-version must be between 1 and");
+    }
+
+    @Test
     void updateRefusesMoreSparesThanTheTemplatesFixedCountWithoutWriting() {
         api.on("GET", "/api/v1/templates/office", OFFICE);
 

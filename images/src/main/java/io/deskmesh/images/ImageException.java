@@ -7,7 +7,8 @@ package io.deskmesh.images;
  * <p>Sealed so the reconciler can switch over every kind without a {@code default}.
  */
 public abstract sealed class ImageException extends RuntimeException
-        permits ImageNotFoundException, ImageAlreadyExistsException, ImageIntegrityException, TransferException {
+        permits ImageNotFoundException, ImageAlreadyExistsException, ImageIntegrityException, ImageFormatException,
+        TransferException {
 
     protected ImageException(String message) {
         super(message);

@@ -12,6 +12,8 @@ import java.net.URI;
  * GET  /internal/v1/images/{image}/{version}      Range: bytes=N-   Authorization: Bearer &lt;grid token&gt;
  * 200 (whole) | 206 (Content-Range: bytes N-M/size) | 404 | 416 (Content-Range: bytes *&#47;size)
  * X-DeskMesh-Sha256, X-DeskMesh-Size, X-DeskMesh-Parent-Version describe the whole version.
+ * GET  /internal/v1/images/{image}/{version}/diff?base=P&amp;baseSha256=S     a {@link BlockDiff} against P
+ * 200/206 (X-DeskMesh-Diff-Base: P) | 404 (either version not here) | 409 (other base bytes, or not worth it)
  * </pre>
  */
 public final class ImageProtocol {
@@ -24,6 +26,11 @@ public final class ImageProtocol {
     /** Version the disk was derived from, 0 if none. */
     public static final String PARENT_HEADER = "X-DeskMesh-Parent-Version";
 
+    /** On a difference: the base version the body is a {@link BlockDiff} against. */
+    public static final String DIFF_BASE_HEADER = "X-DeskMesh-Diff-Base";
+    /** Suffix of a version's path that serves its difference: {@code .../diff?base=N&baseSha256=S}. */
+    public static final String DIFF_SUFFIX = "/diff";
+
     private ImageProtocol() {
     }
 
@@ -31,6 +38,12 @@ public final class ImageProtocol {
     public static String path(ImageRef ref) {
         ImageNames.requireValid(ref);
         return PATH_PREFIX + ref.image() + "/" + ref.version();
+    }
+
+    /** The URL of a version's difference against an earlier version the caller holds with this checksum. */
+    public static URI diffUri(URI peerBase, ImageRef ref, int baseVersion, String baseSha256) {
+        return URI.create(uri(peerBase, ref) + DIFF_SUFFIX + "?base=" + baseVersion + "&baseSha256="
+                + Sha256.requireHex(baseSha256));
     }
 
     /** The version's URL on a peer given its base URL, e.g. {@code http://10.0.0.2:8081}. */

@@ -57,11 +57,34 @@ public interface ImageStore {
         return importStream(source, new ImageRef(image, version), parentVersion, null);
     }
 
+    /**
+     * Receives a disk uploaded by an admin: reads exactly {@code expectedSize} bytes, checks their
+     * SHA-256, checks the format with {@code qemu-img} (a qcow2 must have the qcow2 magic and no
+     * backing file; a raw disk is converted to qcow2), and publishes the version. The manifest
+     * describes the stored qcow2, whose checksum differs from the upload's when it was converted.
+     *
+     * @throws ImageIntegrityException     if the body was shorter or longer, or its checksum differs
+     * @throws ImageFormatException        if the disk is not in {@code format} or has a backing file
+     * @throws ImageAlreadyExistsException if the version is already landed
+     */
+    ImageManifest importUpload(InputStream source, ImageRef ref, int parentVersion, String template,
+                               long expectedSize, String expectedSha256, DiskFormat format);
+
+    /**
+     * A block difference ({@link BlockDiff}) of a landed version against an earlier landed version
+     * of the same image, computed on first use and kept until either version is deleted; empty if
+     * either is not landed here.
+     */
+    Optional<Path> difference(ImageRef target, int baseVersion);
+
     /** Removes a landed version; does nothing if it is absent. Partial transfers are not touched. */
     void delete(ImageRef ref);
 
     /** Every landed version, sorted by ref. */
     List<ImageManifest> list();
+
+    /** Bytes free for new versions on the store's file system. */
+    long usableSpace();
 
     /** Bytes of all files in the store: landed versions plus partial transfers. */
     long bytesUsed();

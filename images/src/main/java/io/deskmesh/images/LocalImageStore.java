@@ -21,6 +21,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +63,7 @@ public final class LocalImageStore implements ImageStore {
     private final Object publishLock = new Object();
     /** Refs with an open {@link StagedTransfer}. */
     private final Set<ImageRef> claimed = ConcurrentHashMap.newKeySet();
+    private final DiffCache diffs;
 
     /** A store at {@code root}, created if missing, stamping imports with the system clock. */
     public LocalImageStore(Path root) {
@@ -80,8 +82,18 @@ public final class LocalImageStore implements ImageStore {
             }
             Files.createDirectories(staging);
             removeLeftoverWorkDirectories();
+            this.diffs = new DiffCache(this, staging.resolve(DiffCache.DIRECTORY));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open image store at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long usableSpace() {
+        try {
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the free space of " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -166,7 +178,24 @@ public final class LocalImageStore implements ImageStore {
     }
 
     @Override
+    public ImageManifest importUpload(InputStream source, ImageRef ref, int parentVersion, String template,
+                                      long expectedSize, String expectedSha256, DiskFormat format) {
+        return new UploadImport(this, ref, parentVersion, template, expectedSize, expectedSha256, format)
+                .receive(source);
+    }
+
+    @Override
+    public Optional<Path> difference(ImageRef target, int baseVersion) {
+        return diffs.difference(target, baseVersion);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    @Override
     public void delete(ImageRef ref) {
+        diffs.forget(ref);
         ImageNames.requireValid(ref);
         Path trash = staging.resolve("work-" + UUID.randomUUID());
         synchronized (publishLock) {
@@ -315,7 +344,7 @@ public final class LocalImageStore implements ImageStore {
         return dir;
     }
 
-    private void checkImportable(ImageRef ref, int parentVersion) {
+    void checkImportable(ImageRef ref, int parentVersion) {
         versionDirectory(ref);
         if (parentVersion < 0 || parentVersion >= ref.version()) {
             throw new IllegalArgumentException("parent version " + parentVersion + " of " + ref
@@ -335,7 +364,7 @@ public final class LocalImageStore implements ImageStore {
         }
     }
 
-    private Path newWorkDirectory() {
+    Path newWorkDirectory() {
         try {
             return Files.createDirectory(staging.resolve("work-" + UUID.randomUUID()));
         } catch (IOException e) {
@@ -344,7 +373,7 @@ public final class LocalImageStore implements ImageStore {
     }
 
     /** Writes the manifest into {@code work}, flushes both files and renames work into place. */
-    private void publish(Path work, ImageManifest m) throws IOException {
+    void publish(Path work, ImageManifest m) throws IOException {
         Files.write(work.resolve(MANIFEST), ManifestCodec.write(m), StandardOpenOption.CREATE_NEW);
         FileOps.fsync(work.resolve(DISK));
         FileOps.fsync(work.resolve(MANIFEST));

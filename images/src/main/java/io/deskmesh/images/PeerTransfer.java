@@ -50,6 +50,8 @@ final class PeerTransfer {
     private final StagedTransfer staged;
     private final TransferProgress progress;
     private final Cancellation cancellation;
+    /** Body bytes received from the peer over all attempts. */
+    private long received;
 
     /** An attempt failed in a way that another attempt may fix. */
     private static final class RetryableFailure extends Exception {
@@ -72,6 +74,11 @@ final class PeerTransfer {
         this.staged = staged;
         this.progress = progress;
         this.cancellation = cancellation;
+    }
+
+    /** Body bytes received from the peer so far, over all attempts. */
+    long received() {
+        return received;
     }
 
     ImageManifest run() {
@@ -231,6 +238,7 @@ final class PeerTransfer {
             while ((n = read(body, buf, stalled, have)) > 0) {
                 write(out, buf, n);
                 have += n;
+                received += n;
                 lastProgress.set(System.nanoTime());
                 progress.onProgress(have, total);
             }

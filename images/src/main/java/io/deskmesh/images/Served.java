@@ -29,9 +29,17 @@ public final class Served {
     private final Path disk;
     private final long offset;
     private final String message;
+    /** The base version when the body is a {@link BlockDiff} against it; 0 when it is the disk. */
+    private final int diffBase;
 
     private Served(int status, long contentLength, String contentRange, ImageManifest manifest, Path disk,
                    long offset, String message) {
+        this(status, contentLength, contentRange, manifest, disk, offset, message, 0);
+    }
+
+    private Served(int status, long contentLength, String contentRange, ImageManifest manifest, Path disk,
+                   long offset, String message, int diffBase) {
+        this.diffBase = diffBase;
         this.status = status;
         this.contentLength = contentLength;
         this.contentRange = contentRange;
@@ -46,6 +54,13 @@ public final class Served {
                 : "bytes " + range.start() + "-" + range.end() + "/" + manifest.sizeBytes();
         return new Served(range.whole() ? 200 : 206, range.whole() ? manifest.sizeBytes() : range.length(),
                 contentRange, manifest, disk, range.start(), "");
+    }
+
+    /** The whole of a {@link BlockDiff} file (200) or one range of it (206). */
+    static Served difference(ImageManifest manifest, int baseVersion, Path diff, long diffSize, ByteRange range) {
+        String contentRange = range.whole() ? null : "bytes " + range.start() + "-" + range.end() + "/" + diffSize;
+        return new Served(range.whole() ? 200 : 206, range.whole() ? diffSize : range.length(), contentRange,
+                manifest, diff, range.start(), "", baseVersion);
     }
 
     static Served error(int status, String message, String contentRange) {
@@ -101,6 +116,9 @@ public final class Served {
             h.put(ImageProtocol.SIZE_HEADER, Long.toString(manifest.sizeBytes()));
             h.put(ImageProtocol.PARENT_HEADER, Integer.toString(manifest.parentVersion()));
         }
+        if (diffBase > 0) {
+            h.put(ImageProtocol.DIFF_BASE_HEADER, Integer.toString(diffBase));
+        }
         return Collections.unmodifiableMap(h);
     }
 
@@ -125,8 +143,9 @@ public final class Served {
                 buf.clear().limit((int) Math.min(buf.capacity(), left));
                 int n = ch.read(buf, pos);
                 if (n < 0) {
-                    throw new IOException("disk of " + manifest.ref() + " at " + disk + " ends at byte " + pos
-                            + " but its manifest says " + manifest.sizeBytes() + "; delete and fetch it again");
+                    throw new IOException((diffBase > 0 ? "difference" : "disk") + " of " + manifest.ref() + " at "
+                            + disk + " ends at byte " + pos + " before the " + (offset + contentLength)
+                            + " bytes announced; delete and fetch it again");
                 }
                 out.write(buf.array(), 0, n);
                 pos += n;

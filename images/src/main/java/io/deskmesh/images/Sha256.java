@@ -24,6 +24,19 @@ final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The lowercase hex SHA-256 of a whole file, read without following links. */
+    static String ofFile(java.nio.file.Path file) throws java.io.IOException {
+        MessageDigest d = newDigest();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file, FileOps.NOFOLLOW)) {
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) != -1) {
+                d.update(buf, 0, n);
+            }
+        }
+        return hex(d);
+    }
+
     /** Returns the checksum in lowercase if it is 64 hex digits; otherwise throws saying so. */
     static String requireHex(String sha256) {
         String lower = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);

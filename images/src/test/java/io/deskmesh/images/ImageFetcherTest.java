@@ -51,15 +51,11 @@ class ImageFetcherTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
+        TestPeer.closeAll(closeables);
     }
 
     private TestPeer peer(ImageStore store) throws IOException {
-        TestPeer p = new TestPeer(store);
-        closeables.add(p);
-        return p;
+        return TestPeer.serving(store, closeables);
     }
 
     private ImageFetcher fetcher(FetchConfig config) {
@@ -164,7 +160,8 @@ class ImageFetcherTest {
                 .hasMessageContaining("win11@2").hasMessageContaining(bad.base().toString())
                 .hasMessageContaining("expected " + SIZE + " bytes with sha256 " + expected.sha256())
                 .hasMessageContaining("another replica");
-        assertThat(bad.requests()).hasSize(1); // integrity failures are not retried against the same peer
+        // A copy failing verification is fetched once more, then the peer is given up on.
+        assertThat(bad.requests()).extracting(TestPeer.Request::range).containsExactly(null, null);
         assertThat(local.has(REF)).isFalse();
         assertThat(stagingFiles()).isEmpty();
 
@@ -172,6 +169,19 @@ class ImageFetcherTest {
         fetcher.fetch(good.base(), expected);
         assertLandedIntact();
         assertThat(good.requests()).extracting(TestPeer.Request::range).containsExactly((String) null);
+    }
+
+    @Test
+    void aCopyCorruptedOnceIsRejectedFetchedAgainAndLands() throws IOException {
+        TestPeer peer = peer(source);
+        peer.flipByteOnceAt(SIZE / 3);
+
+        FetchReport report = fetcher(FAST).transfer(peer.base(), expected, TransferProgress.NONE, new Cancellation());
+
+        assertLandedIntact();
+        assertThat(report.mode()).isEqualTo(FetchReport.Mode.FULL);
+        assertThat(report.bytesReceived()).isEqualTo(2L * SIZE);
+        assertThat(peer.requests()).extracting(TestPeer.Request::range).containsExactly(null, null);
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TestPeer implements AutoCloseable {
 
     /** One request as the peer saw it. */
-    record Request(String method, String path, String range, String authorization) {
+    record Request(String method, String path, String range, String authorization, String query) {
     }
 
     /** What to do to the next response body. */
@@ -40,6 +40,7 @@ final class TestPeer implements AutoCloseable {
     private final AtomicReference<Fault> nextFault = new AtomicReference<>();
     private final CountDownLatch releaseStalls = new CountDownLatch(1);
     private volatile long flipAt = -1;
+    private volatile long flipOnceAt = -1;
     private volatile String requiredToken;
 
     TestPeer(ImageStore store) throws IOException {
@@ -48,6 +49,20 @@ final class TestPeer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(ImageProtocol.PATH_PREFIX, this::handle);
         server.start();
+    }
+
+    /** A peer serving {@code store}, added to {@code toClose} (closed by the test's tear-down, last first). */
+    static TestPeer serving(ImageStore store, List<AutoCloseable> toClose) throws IOException {
+        TestPeer p = new TestPeer(store);
+        toClose.add(p);
+        return p;
+    }
+
+    /** Closes everything in the list, last first: a test's tear-down. */
+    static void closeAll(List<AutoCloseable> toClose) throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
     }
 
     URI base() {
@@ -73,6 +88,11 @@ final class TestPeer implements AutoCloseable {
         flipAt = offset;
     }
 
+    /** The next response that carries this offset of the disk corrupts that byte; later ones do not. */
+    void flipByteOnceAt(long offset) {
+        flipOnceAt = offset;
+    }
+
     /** Requests without {@code Authorization: Bearer token} get 401. */
     void requireToken(String token) {
         requiredToken = token;
@@ -89,17 +109,23 @@ final class TestPeer implements AutoCloseable {
         try (ex) {
             String range = ex.getRequestHeaders().getFirst("Range");
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), range, auth));
+            requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), range, auth,
+                    ex.getRequestURI().getRawQuery()));
             if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {
                 sendText(ex, 401, "missing or wrong grid token");
                 return;
             }
             String[] parts = ex.getRequestURI().getRawPath().substring(ImageProtocol.PATH_PREFIX.length()).split("/", -1);
-            if (parts.length != 2) {
+            Served s;
+            if (parts.length == 3 && parts[2].equals("diff")) {
+                java.util.Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+                s = images.serveDifference(parts[0], parts[1], q.get("base"), q.get("baseSha256"), range);
+            } else if (parts.length == 2) {
+                s = images.serve(parts[0], parts[1], range);
+            } else {
                 sendText(ex, 404, "no such path");
                 return;
             }
-            Served s = images.serve(parts[0], parts[1], range);
             s.headers().forEach(ex.getResponseHeaders()::set);
             boolean head = ex.getRequestMethod().equals("HEAD");
             ex.sendResponseHeaders(s.status(), head || s.contentLength() == 0 ? -1 : s.contentLength());
@@ -119,6 +145,17 @@ final class TestPeer implements AutoCloseable {
         } catch (IOException e) {
             // client went away
         }
+    }
+
+    private static java.util.Map<String, String> query(String raw) {
+        java.util.Map<String, String> q = new java.util.HashMap<>();
+        if (raw != null) {
+            for (String kv : raw.split("&")) {
+                String[] p = kv.split("=", 2);
+                q.put(p[0], p.length > 1 ? p[1] : "");
+            }
+        }
+        return q;
     }
 
     private static void sendText(HttpExchange ex, int status, String text) throws IOException {
@@ -169,8 +206,12 @@ final class TestPeer implements AutoCloseable {
         }
 
         private void emit(byte[] b, int off, int len) throws IOException {
-            long flip = flipAt;
             long pos = start + written;
+            long flip = flipAt;
+            if (flip < 0 && flipOnceAt >= pos && flipOnceAt < pos + len) {
+                flip = flipOnceAt;
+                flipOnceAt = -1;
+            }
             if (flip >= pos && flip < pos + len) {
                 byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
                 copy[(int) (flip - pos)] ^= 0x5a;

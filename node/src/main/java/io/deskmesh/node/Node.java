@@ -61,6 +61,7 @@ public final class Node implements AutoCloseable {
     private final HypervisorDriver driver;
     private final LocalImageStore store;
     private final ImageFetcher fetcher;
+    private final StoreReplicas replicas;
     private final Reconciler reconciler;
     private final FailureDetector failures;
     private final NodeMetrics metrics;
@@ -88,7 +89,8 @@ public final class Node implements AutoCloseable {
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
-        this.reconciler = new Reconciler(config.name(), config.http(), driver, new StoreReplicas(store, fetcher),
+        this.replicas = new StoreReplicas(store, fetcher);
+        this.reconciler = new Reconciler(config.name(), config.http(), driver, replicas,
                 this::timedSubmit, System::currentTimeMillis, raft::image, 4);
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
         HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands));
@@ -100,6 +102,8 @@ public final class Node implements AutoCloseable {
         this.consoles = new ConsoleProxy(api.context(), api.authenticator(), driver, ConsoleSettings.defaults(),
                 api.settings().maxBodyBytes());
         api.add(consoles);
+        api.add(new io.deskmesh.node.api.admin.ImageRoutes(new io.deskmesh.node.api.ApiServices(api.context(),
+                api.settings(), api.authenticator(), api.writes(), api.hashing()), store));
         this.web = new io.deskmesh.node.web.WebConsole(api);
         api.add(web);
         this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), api);
@@ -321,7 +325,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public String metrics() {
-            return metrics.scrape() + consoles.scrape();
+            return metrics.scrape() + consoles.scrape() + replicas.metrics();
         }
 
         @Override

@@ -22,8 +22,9 @@ import java.util.Set;
  *
  * <p><b>Constraints.</b> Nothing is planned for a VM whose host is missing (the host cannot act; its
  * VMs are replaced by {@link VmAllocationPlanner}); a VM holding a session is never regenerated,
- * retired or stopped. A rollout regenerates only where the new version has landed; elsewhere the
- * outdated free VM is retired and re-allocated where the image is.
+ * retired or stopped. A rollout regenerates only where the new version has landed; where it is on
+ * its way (a copy fetching, or planned in this pass) the outdated free VM keeps serving until it
+ * lands; elsewhere it is retired and re-allocated where the image is.
  *
  * <p><b>Algorithm.</b> One pass over the VMs that may need a step (see {@link #candidates}) decides
  * each one's own action; then, per template, the
@@ -38,9 +39,12 @@ public final class VmLifecyclePlanner {
     static void plan(Projection p, List<PlanAction> actions) {
         ClusterImage image = p.image;
         Set<String> decided = new HashSet<>();
+        Set<String> fetchPlanned = new HashSet<>();
         for (PlanAction a : actions) {
             if (a instanceof PlanAction.RetireVm r) {
                 decided.add(r.vmId());
+            } else if (a instanceof PlanAction.FetchReplica f) {
+                fetchPlanned.add(f.server() + "\n" + f.ref());
             }
         }
         for (String template : image.vms().templatesWithVms()) {
@@ -50,7 +54,7 @@ public final class VmLifecyclePlanner {
                 if (host == null || host.missing() || decided.contains(id)) {
                     continue;
                 }
-                PlanAction a = decide(image, host, vm);
+                PlanAction a = decide(image, host, vm, fetchPlanned);
                 if (a != null) {
                     actions.add(a);
                     decided.add(id);
@@ -89,7 +93,7 @@ public final class VmLifecyclePlanner {
         return out;
     }
 
-    private static PlanAction decide(ClusterImage image, ServerImage host, VmImage vm) {
+    private static PlanAction decide(ClusterImage image, ServerImage host, VmImage vm, Set<String> fetchPlanned) {
         TemplateImage t = image.templates().get(vm.template()).orElse(null);
         String server = vm.server();
         switch (vm.state()) {
@@ -117,6 +121,11 @@ public final class VmLifecyclePlanner {
         if (vm.state() == VmState.DIRTY || vm.imageVersion() != version) {
             if (image.images().hasLanded(t.imageRef(), server)) {
                 return new PlanAction.RegenerateVm(server, vm.vmId(), version);
+            }
+            boolean arriving = image.images().replicas(t.imageRef()).containsKey(server)
+                    || fetchPlanned.contains(server + "\n" + t.imageRef());
+            if (arriving && vm.state() != VmState.DIRTY) {
+                return null; // still usable on the old version; regenerated here once the new one lands
             }
             return new PlanAction.RetireVm(server, vm.vmId(), "image " + t.imageRef() + " is not on server '" + server + "'");
         }

@@ -109,6 +109,7 @@ public final class NodeHttp implements AutoCloseable {
                 }
             });
             config.routes.get("/internal/v1/images/{image}/{version}", ctx -> serveImage(ctx, backend));
+            config.routes.get("/internal/v1/images/{image}/{version}/diff", ctx -> serveImage(ctx, backend));
             config.routes.post("/internal/v1/servers/{name}/remove", ctx -> {
                 if (!backend.tokenValid(bearer(ctx))) {
                     error(ctx, HttpStatus.UNAUTHORIZED, "BAD_TOKEN", "pass the grid's join token as 'Authorization: Bearer <token>'");
@@ -153,7 +154,10 @@ public final class NodeHttp implements AutoCloseable {
             error(ctx, HttpStatus.UNAUTHORIZED, "BAD_TOKEN", "base images are served to grid members only");
             return;
         }
-        Served served = backend.images().serve(ctx.pathParam("image"), ctx.pathParam("version"), ctx.header("Range"));
+        Served served = ctx.path().endsWith(io.deskmesh.images.ImageProtocol.DIFF_SUFFIX)
+                ? backend.images().serveDifference(ctx.pathParam("image"), ctx.pathParam("version"),
+                        ctx.queryParam("base"), ctx.queryParam("baseSha256"), ctx.header("Range"))
+                : backend.images().serve(ctx.pathParam("image"), ctx.pathParam("version"), ctx.header("Range"));
         ctx.status(served.status());
         served.headers().forEach(ctx::header);
         if (served.status() >= 400) {

@@ -89,7 +89,7 @@ final class ActionRunner {
         }
         try {
             if (!replicas.has(ref)) {
-                replicas.fetch(ref, peer.address(), version.sizeBytes(), version.sha256());
+                replicas.fetch(version, peer.address());
             }
         } catch (Exception e) {
             LOG.warn("fetching {} from {} ({}) failed: {}", ref, source, peer.address(), e.getMessage());
@@ -103,6 +103,7 @@ final class ActionRunner {
         Reply r = submit(new RemoveReplicaCommand(ref.image(), ref.version(), self));
         if (r.ok()) {
             replicas.delete(ref);
+            LOG.info("dropped this server's copy of {}: no VM here uses it and no plan needs it", ref);
         }
     }
 

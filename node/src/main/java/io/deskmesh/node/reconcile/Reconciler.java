@@ -9,6 +9,7 @@ import io.deskmesh.model.command.RejoinServerCommand;
 import io.deskmesh.model.command.ReportVmStartedCommand;
 import io.deskmesh.model.command.ReportVmStoppedCommand;
 import io.deskmesh.model.image.ClusterImage;
+import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.image.ReplicaImage;
 import io.deskmesh.model.image.ServerImage;
 import io.deskmesh.model.image.VmImage;
@@ -180,6 +181,10 @@ public final class Reconciler implements AutoCloseable {
         Plan plan = GridPlanner.plan(image);
         for (PlanAction action : plan.actionsFor(self)) {
             launch(key(action), image, () -> runner.run(image, action));
+        }
+        for (ImageRef old : ReplicaCollector.garbage(image, self)) {
+            PlanAction drop = new PlanAction.DropReplica(self, old);
+            launch(key(drop), image, () -> runner.run(image, drop));
         }
         long now = clock.getAsLong();
         if (now - lastSync >= SYNC_INTERVAL_MS) {

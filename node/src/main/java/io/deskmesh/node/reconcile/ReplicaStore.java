@@ -1,6 +1,7 @@
 package io.deskmesh.node.reconcile;
 
 import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.model.image.ImageVersionImage;
 
 import java.nio.file.Path;
 
@@ -15,10 +16,13 @@ public interface ReplicaStore {
     Path diskPath(ImageRef ref);
 
     /**
-     * Fetches a version from a peer (resuming a partial copy), verifies size and checksum, and
-     * publishes it. Throws with a message fit for a {@code FailReplicaTransfer} reason.
+     * Fetches a version from a peer (resuming a partial copy, or as a difference against its parent
+     * version when that is held here), verifies size and checksum, and publishes it. Throws with a
+     * message fit for a {@code FailReplicaTransfer} reason.
+     *
+     * @param version the version as the grid registered it (size, checksum, parent)
      */
-    void fetch(ImageRef ref, String peerAddress, long sizeBytes, String sha256) throws Exception;
+    void fetch(ImageVersionImage version, String peerAddress) throws Exception;
 
     /** Deletes the local copy; absent is fine. */
     void delete(ImageRef ref) throws Exception;

@@ -87,6 +87,9 @@ class AdminApiIT {
         assertThat(grid.server(1).image().templates().get("kiosk").orElseThrow().spec().desiredVms().count()).isEqualTo(3);
         assertThat(api.put("/api/v1/templates/kiosk").token(admin).json(Map.of("name", "kiosk", "desiredVms", "auto")).send()
                 .json().path("desiredVms").asText()).isEqualTo("auto");
+        Answer pinned = api.put("/api/v1/templates/kiosk").token(admin).json(Map.of("imageVersion", 1)).send();
+        assertThat(pinned.status()).as("a version is chosen by number: a rollout or a rollback").isEqualTo(200);
+        assertThat(pinned.json().path("imageVersion").asInt()).isEqualTo(1);
 
         assertThat(api.delete("/api/v1/templates/kiosk").token(admin).send().status()).isEqualTo(204);
         Answer gone = api.get("/api/v1/templates/kiosk").token(admin).send();
@@ -97,7 +100,7 @@ class AdminApiIT {
         JsonNode events = api.get("/api/v1/events?action=template.*&actor=admin").token(admin).send().json().path("events");
         assertThat(StreamSupport.stream(events.spliterator(), false).filter(e -> e.path("target").asText().equals("kiosk"))
                 .map(e -> e.path("action").asText())).containsExactly("template.create", "template.update", "template.update",
-                "template.delete");
+                "template.update", "template.delete");
     }
 
     @Test
@@ -111,7 +114,8 @@ class AdminApiIT {
         cases.put(json(with(template("t1"), "desiredVms", -1)), "field 'desiredVms' must be 0 or more");
         cases.put(json(with(template("t1"), "pool", "shared")), "field 'pool' must be \"persistent\" or \"non-persistent\"");
         cases.put(json(with(template("t1"), "desiredVM", 3)), "field 'desiredVM' is not known here; did you mean 'desiredVms'?");
-        cases.put(json(with(template("t1"), "imageVersion", 1)), "field 'imageVersion' is read-only; leave it out");
+        cases.put(json(with(template("t1"), "imageVersion", 0)), "field 'imageVersion' must be a version number of 1 or more");
+        cases.put(json(with(template("t1"), "desiredNow", 1)), "field 'desiredNow' is read-only; leave it out");
         cases.put(json(with(template("t1"), "cpus", 0)), "cpus must be between 1 and 256, was 0");
         cases.put(json(with(template("t1"), "cpus", 99999999999L)), "too large");
         cases.put(json(with(template("Bad Name"), "cpus", 1)), "template name 'Bad Name' is invalid");
@@ -136,6 +140,9 @@ class AdminApiIT {
         assertThat(duplicate.errorMessage()).contains("template 'office' already exists");
         assertThat(api.put("/api/v1/templates/nope").token(admin).json(Map.of("cpus", 1)).send().status()).isEqualTo(404);
         assertThat(api.delete("/api/v1/templates/nope").token(admin).send().status()).isEqualTo(404);
+        Answer noSuchVersion = api.put("/api/v1/templates/office").token(admin).json(Map.of("imageVersion", 7)).send();
+        assertThat(noSuchVersion.status()).isEqualTo(404);
+        assertThat(noSuchVersion.errorMessage()).contains("has no version 7");
         Answer rename = api.put("/api/v1/templates/office").token(admin).json(Map.of("name", "office2")).send();
         assertThat(rename.status()).isEqualTo(400);
         assertThat(rename.errorMessage()).contains("cannot be renamed");

@@ -1,6 +1,7 @@
 package io.deskmesh.node.reconcile;
 
 import io.deskmesh.model.image.ImageRef;
+import io.deskmesh.model.image.ImageVersionImage;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -23,7 +24,8 @@ final class FakeReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public void fetch(ImageRef ref, String peerAddress, long sizeBytes, String sha256) throws Exception {
+    public void fetch(ImageVersionImage version, String peerAddress) throws Exception {
+        ImageRef ref = version.ref();
         if (failing) {
             throw new java.io.IOException("peer " + peerAddress + " unreachable");
         }

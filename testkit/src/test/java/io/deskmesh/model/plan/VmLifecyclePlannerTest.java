@@ -97,17 +97,44 @@ class VmLifecyclePlannerTest {
         String bobVm = g.login("bob", "office", "s1").vmId();
         String freeOnS1 = g.clusterImage().vms().freeOn("office", "s1").first();
         String freeOnS2 = g.clusterImage().vms().freeOn("office", "s2").first();
+        // v2 cannot reach s2 for now (its copy just failed), so nothing is on its way there
         g.image("win11", 2, 10 * GIB, "s1", 1)
+                .transfer("win11", 2, "s2", "s1").transferFailed("win11", 2, "s2", "disk full")
                 .updateTemplate("office", t -> t.imageVersion(2));
 
         Plan plan = GridPlanner.plan(g.clusterImage());
 
+        assertThat(actions(plan, PlanAction.FetchReplica.class)).as("no copy to s2 in back-off")
+                .noneMatch(f -> f.server().equals("s2"));
         assertThat(actionsOn(plan, freeOnS1)).as("free, v2 landed on s1")
                 .containsExactly(new PlanAction.RegenerateVm("s1", freeOnS1, 2));
         assertThat(actionsOn(plan, freeOnS2)).as("free, v2 not on s2")
                 .singleElement().isInstanceOf(PlanAction.RetireVm.class);
         assertThat(actionsOn(plan, annVm)).as("in session on s1").isEmpty();
         assertThat(actionsOn(plan, bobVm)).as("in session on s2").isEmpty();
+    }
+
+    @Test
+    void aFreeVmWaitsOnItsOldVersionWhereTheNewOneIsOnItsWay() {
+        GridFixture g = GridFixture.grid().server("s1").server("s2")
+                .image("win11", 1, 10 * GIB, "s1")
+                .replica("win11", 1, "s2")
+                .template("office", t -> t.baseImage("win11", 1).desired(4))
+                .user("ann").grant("office", "ann")
+                .allocate("office", "s1", 2).allocate("office", "s2", 2).buildAll();
+        g.login("ann", "office", "s2");
+        String freeOnS2 = g.clusterImage().vms().freeOn("office", "s2").first();
+        g.image("win11", 2, 10 * GIB, "s1", 1)
+                .transfer("win11", 2, "s2", "s1")
+                .updateTemplate("office", t -> t.imageVersion(2));
+
+        Plan fetching = GridPlanner.plan(g.clusterImage());
+        assertThat(actionsOn(fetching, freeOnS2)).as("v2 fetching to s2: the free VM keeps serving on v1").isEmpty();
+
+        g.run(new io.deskmesh.model.command.LandReplicaCommand("win11", 2, "s2"));
+        Plan landed = GridPlanner.plan(g.clusterImage());
+        assertThat(actionsOn(landed, freeOnS2)).as("v2 landed on s2")
+                .containsExactly(new PlanAction.RegenerateVm("s2", freeOnS2, 2));
     }
 
     // ---------------------------------------------------------------- spare buffer

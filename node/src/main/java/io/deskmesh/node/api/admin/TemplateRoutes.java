@@ -38,9 +38,9 @@ import java.util.function.Consumer;
  * version new VMs use, the pool size the planner aims at now and the VMs it has. Thread-safe.
  */
 public final class TemplateRoutes implements Consumer<JavalinConfig> {
-    static final Set<String> WRITABLE = Set.of("name", "cpus", "memoryMb", "baseImage", "pool", "desiredVms", "spareVms",
-            "minReplicas", "idleTimeoutSeconds", "disconnectTimeoutSeconds");
-    static final Set<String> READ_ONLY = Set.of("imageVersion", "desiredNow", "vms", "sessions", "createdAt", "updatedAt");
+    static final Set<String> WRITABLE = Set.of("name", "cpus", "memoryMb", "baseImage", "imageVersion", "pool",
+            "desiredVms", "spareVms", "minReplicas", "idleTimeoutSeconds", "disconnectTimeoutSeconds");
+    static final Set<String> READ_ONLY = Set.of("desiredNow", "vms", "sessions", "createdAt", "updatedAt");
     /** Defaults of the optional fields on create. */
     static final int DEFAULT_MIN_REPLICAS = 2;
     static final int DEFAULT_DISCONNECT_TIMEOUT = 3600;
@@ -82,7 +82,7 @@ public final class TemplateRoutes implements Consumer<JavalinConfig> {
         Principal p = api.auth().requireAdmin(ctx);
         JsonBody b = JsonBody.read(ctx, api.maxBody(), WRITABLE, READ_ONLY);
         TemplateSpec spec = new TemplateSpec(b.requiredString("name"), b.requiredInt("cpus"), b.requiredLong("memoryMb"),
-                b.requiredString("baseImage"), 0, pool(b, PoolKind.NON_PERSISTENT), desired(b, DesiredVms.AUTO),
+                b.requiredString("baseImage"), imageVersion(b), pool(b, PoolKind.NON_PERSISTENT), desired(b, DesiredVms.AUTO),
                 or(b.integer("spareVms"), 0), or(b.integer("minReplicas"), DEFAULT_MIN_REPLICAS),
                 or(b.integer("idleTimeoutSeconds"), 0), or(b.integer("disconnectTimeoutSeconds"), DEFAULT_DISCONNECT_TIMEOUT));
         return write(p, "template.create", spec, new CreateTemplateCommand(spec), 201);
@@ -100,10 +100,24 @@ public final class TemplateRoutes implements Consumer<JavalinConfig> {
         TemplateSpec old = find(api.image(), name).spec();
         String baseImage = b.has("baseImage") ? b.string("baseImage") : old.baseImage();
         TemplateSpec spec = new TemplateSpec(name, or(b.integer("cpus"), old.cpus()), or(b.longValue("memoryMb"), old.memoryMb()),
-                baseImage, 0, pool(b, old.pool()), desired(b, old.desiredVms()), or(b.integer("spareVms"), old.spareVms()),
+                baseImage, imageVersion(b), pool(b, old.pool()), desired(b, old.desiredVms()), or(b.integer("spareVms"), old.spareVms()),
                 or(b.integer("minReplicas"), old.minReplicas()), or(b.integer("idleTimeoutSeconds"), old.idleTimeoutSeconds()),
                 or(b.integer("disconnectTimeoutSeconds"), old.disconnectTimeoutSeconds()));
         return write(p, "template.update", spec, new UpdateTemplateCommand(spec), 200);
+    }
+
+    /**
+     * The base image version asked for: a rollout to a newer one or a rollback to an older one; 0
+     * (the field left out) means the newest on create, and on update the template's current one
+     * (or the newest, when the base image changes).
+     */
+    private static int imageVersion(JsonBody b) {
+        Integer v = b.integer("imageVersion");
+        if (v != null && v < 1) {
+            throw ApiException.invalid("field 'imageVersion' must be a version number of 1 or more (leave it out for"
+                    + " the newest); GET /api/v1/images lists the versions");
+        }
+        return v == null ? 0 : v;
     }
 
     private CompletableFuture<Response> delete(Context ctx) {

@@ -247,6 +247,8 @@ function templateFields(t, images) {
     return [
         { name: 'name', label: 'Name', value: t?.name, required: true, readonly: !!t, help: 'Letters, digits, dot, dash, underscore' },
         { name: 'baseImage', label: 'Base image', type: 'select', options: imageNames.length ? imageNames : [''], value: t?.baseImage },
+        { name: 'imageVersion', label: 'Image version', type: 'number', value: t?.imageVersion, placeholder: 'newest',
+            help: 'blank: the newest (on edit: unchanged); another rolls the pool to it, or back' },
         { name: 'pool', label: 'Pool', type: 'select', options: POOLS, value: t?.pool || 'non-persistent' },
         { name: 'cpus', label: 'vCPUs', type: 'number', value: t?.cpus ?? 2 },
         { name: 'memoryMb', label: 'Memory (MB)', type: 'number', value: t?.memoryMb ?? 4096 },
@@ -261,6 +263,9 @@ function templateFields(t, images) {
 function templateBody(v) {
     const out = { ...v };
     out.desiredVms = /^\d+$/.test(String(v.desiredVms)) ? Number(v.desiredVms) : v.desiredVms;
+    if (out.imageVersion === null) {
+        delete out.imageVersion; // left out: the newest on create, the current one on edit
+    }
     return out;
 }
 

@@ -99,6 +99,17 @@ class AdminConsoleIT {
         form.locator("button[type=submit]").click();
         assertThat(work.locator(".notice")).containsText("Template 'kiosk' created");
         assertThat(work.locator("td", new Page.LocatorOptions().setHasText("kiosk")).first()).isVisible();
+        // editing: the form comes filled in, and a version that cannot be is refused next to its field
+        work.getByLabel("Edit template kiosk").click();
+        Locator edit = work.locator("#template-form");
+        assertThat(edit.getByLabel("vCPUs")).hasValue("1");
+        assertThat(edit.getByLabel("Image version")).hasValue("1");
+        edit.getByLabel("Image version").fill("0");
+        edit.locator("button[type=submit]").click();
+        assertThat(edit.getByLabel("Image version")).hasAttribute("aria-invalid", "true");
+        assertThat(edit.locator(".error")).containsText("imageVersion");
+        edit.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+        assertThat(work.locator("#template-form")).hasCount(0);
 
         // The dashboard tab was not touched: the stream brings the new pool and its VMs.
         Locator row = dashboard.locator("tr", new Page.LocatorOptions().setHas(dashboard.locator("td", new Page.LocatorOptions().setHasText("kiosk"))));

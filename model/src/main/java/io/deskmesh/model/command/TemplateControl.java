@@ -2,7 +2,9 @@ package io.deskmesh.model.command;
 
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.GrantImage;
+import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.image.ImageVersionImage;
+import io.deskmesh.model.image.ReplicaImage;
 import io.deskmesh.model.image.TemplateImage;
 import io.deskmesh.model.image.VmImage;
 import io.deskmesh.model.record.*;
@@ -23,6 +25,8 @@ final class TemplateControl {
         }
         if (spec.imageVersion() == 0) {
             spec = spec.withImageVersion(image.images().latest(spec.baseImage()).map(v -> v.ref().version()).orElse(0));
+        } else {
+            requireCopy(image, spec);
         }
         return CommandResult.of(new Reply.Created(spec.name()), new TemplateCreatedRecord(spec, ctx.at()));
     }
@@ -33,11 +37,26 @@ final class TemplateControl {
         if (spec.imageVersion() == 0) {
             spec = spec.withImageVersion(spec.baseImage().equals(old.spec().baseImage()) ? old.spec().imageVersion()
                     : image.images().latest(spec.baseImage()).map(v -> v.ref().version()).orElse(0));
+        } else if (!spec.baseImage().equals(old.spec().baseImage()) || spec.imageVersion() != old.spec().imageVersion()) {
+            requireCopy(image, spec);
         }
         if (spec.equals(old.spec())) {
             return CommandResult.done(List.of());
         }
         return CommandResult.of(Reply.DONE, new TemplateUpdatedRecord(spec, ctx.at()));
+    }
+
+    /**
+     * A template moved to a chosen version (a rollback, say) needs a copy of it somewhere to copy from:
+     * old versions no VM uses are collected from every server, though they stay registered.
+     */
+    private static void requireCopy(ClusterImage image, TemplateSpec spec) {
+        ImageRef ref = new ImageRef(spec.baseImage(), spec.imageVersion());
+        if (image.images().replicas(ref).values().stream().noneMatch(ReplicaImage::landed)) {
+            throw Check.conflict("base image " + ref + " has no copy left on any server (versions no VM uses are"
+                    + " deleted); import it again with 'deskmesh image import', or choose a version 'deskmesh image"
+                    + " list' shows on a server");
+        }
     }
 
     static CommandResult delete(ClusterImage image, DeleteTemplateCommand c, CommandContext ctx) {

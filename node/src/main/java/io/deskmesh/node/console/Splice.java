@@ -61,6 +61,8 @@ final class Splice implements Upstream.Sink {
     private volatile long lastTrafficAt;
     private volatile long lastInputAt;
     private volatile long reportedAt;
+    /** Tells the user's key, pointer and clipboard messages from the client's update requests. */
+    private final RfbInputMeter input = new RfbInputMeter();
 
     /**
      * @param sessionId the session (front doors), or what the front door said it was (hosts, for logs)
@@ -112,7 +114,10 @@ final class Splice implements Upstream.Sink {
         return lastTrafficAt;
     }
 
-    /** Whether the client sent bytes since activity was last reported, at least {@code everyMs} ago; if so, resets. */
+    /**
+     * Whether the user typed, pointed or pasted since activity was last reported, at least
+     * {@code everyMs} ago (a client's screen-update requests do not count); if so, resets.
+     */
     boolean takeActivity(long now, long everyMs) {
         if (lastInputAt > reportedAt && now - reportedAt >= everyMs) {
             reportedAt = now;
@@ -147,6 +152,7 @@ final class Splice implements Upstream.Sink {
             return;
         }
         int n = data.remaining();
+        boolean userInput = input.input(data);
         try {
             u.send(data);
         } catch (IOException e) {
@@ -155,7 +161,9 @@ final class Splice implements Upstream.Sink {
         }
         long now = clock.getAsLong();
         lastTrafficAt = now;
-        lastInputAt = now;
+        if (userInput) {
+            lastInputAt = now;
+        }
         metrics.fromClient(kind, n);
     }
 

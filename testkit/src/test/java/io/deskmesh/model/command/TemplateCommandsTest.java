@@ -65,6 +65,19 @@ class TemplateCommandsTest {
     }
 
     @Test
+    void aVersionWithNoCopyLeftCannotBeChosen() {
+        GridFixture g = withImages().template("office", t -> t.baseImage("win11", 2));
+        g.ok(new io.deskmesh.model.command.RemoveReplicaCommand("win11", 1, "s1"));
+        assertThat(g.clusterImage().images().version(new io.deskmesh.model.image.ImageRef("win11", 1))).isPresent();
+
+        g.refused(new UpdateTemplateCommand(TemplateSpecBuilder.from(template(g, "office").spec()).imageVersion(1).build()),
+                ErrorCode.CONFLICT, "win11@1 has no copy left on any server");
+        g.refused(new CreateTemplateCommand(TemplateSpecBuilder.template("old").baseImage("win11", 1).build()),
+                ErrorCode.CONFLICT, "import it again");
+        g.ok(new UpdateTemplateCommand(TemplateSpecBuilder.from(template(g, "office").spec()).imageVersion(2).build()));
+    }
+
+    @Test
     void templatesWaitingForAnImageArePickedUpWhenItIsRegistered() {
         GridFixture g = GridFixture.grid().server("s1").advance(1_000)
                 .template("a", t -> t.baseImage("rhel")).template("b", t -> t.baseImage("rhel"))

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  *
  * <p>Activity is the session's {@code since}: its last state change, moved forward at most once a
  * minute by connects on a connected session: the API's connects, and the console proxy's reports
- * while a console's client sends bytes.
+ * while a console's user types, points or pastes (not the viewer's screen-update requests).
  * Thread-safe.
  */
 public final class SessionJanitor implements AutoCloseable {

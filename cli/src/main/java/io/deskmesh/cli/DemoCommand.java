@@ -75,6 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  node%d  %s%n", i + 1, s.urls().get(i));
         }
         out.println();
+        out.println("  Your desktops:  " + s.urls().get(0) + "/  (in a browser; log in as a user below)");
+        out.println("  Admin console:  " + s.urls().get(0) + "/admin");
         out.println("  See the grid:   curl " + s.urls().get(0) + "/api/v1/cluster");
         out.println("  Metrics:        curl " + s.urls().get(0) + "/metrics");
         if (s.seeded()) {

@@ -84,6 +84,7 @@ public final class Node implements AutoCloseable {
     private final RfbConsoleServer consoleServer;
     private final ConsoleProxy consoles;
     private final AgentMonitor agents;
+    private final io.deskmesh.node.web.WebConsole web;
     private final boolean bootstrapped;
     private volatile String generatedAdminPassword;
     private final JoinProtocol.RecentJoins recentJoins = new JoinProtocol.RecentJoins();
@@ -130,6 +131,8 @@ public final class Node implements AutoCloseable {
         api.add(consoles);
         api.add(new io.deskmesh.node.api.admin.ImageRoutes(new io.deskmesh.node.api.ApiServices(api.context(),
                 api.settings(), api.authenticator(), api.writes(), api.hashing()), store));
+        this.web = new io.deskmesh.node.web.WebConsole(api);
+        api.add(web);
         this.http = new NodeHttp(config.httpHost(), config.httpPort(), new Backend(), api);
     }
 
@@ -186,6 +189,7 @@ public final class Node implements AutoCloseable {
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);
         raft.addImageListener(consoles::onImage);
+        raft.addImageListener(web::onImage);
         raft.addImageListener(new MemberAddresses(config.dataDir(), identity));
         if (bootstrapped) {
             submit(new CreateGridCommand(identity.gridId()));
@@ -202,6 +206,7 @@ public final class Node implements AutoCloseable {
         broker.start();
         consoles.start();
         agents.start();
+        web.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
     }
 
@@ -289,6 +294,11 @@ public final class Node implements AutoCloseable {
     /** The admin password this node generated when it bootstrapped the grid (show it once), if it did. */
     public java.util.Optional<String> generatedAdminPassword() {
         return java.util.Optional.ofNullable(generatedAdminPassword);
+    }
+
+    /** The sim hypervisor's RFB consoles of this host's VMs (tests count the input a viewer sent). */
+    public RfbConsoleServer simConsoles() {
+        return consoleServer;
     }
 
     /** This node's console proxy (WebSocket consoles of its front door, and hops for VMs it hosts). */
@@ -454,6 +464,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(reconciler);
         closeQuietly(broker);
         closeQuietly(consoles);
+        closeQuietly(web);
         closeQuietly(http);
         closeQuietly(api);
         closeQuietly(fetcher);

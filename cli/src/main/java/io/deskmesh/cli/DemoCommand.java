@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code deskmesh demo}: a whole grid in this process, with sim hypervisors and seeded users. */
+/** {@code deskmesh demo}: a whole grid in this process, with sim hypervisors (or real QEMU guests) and seeded users. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs a whole DeskMesh grid in this process: N nodes on loopback with simulated hypervisors,",
-                "an admin, demo users, two base images and two desktop pools. Stop it with Ctrl-C."})
+                "an admin, demo users, two base images and two desktop pools. Stop it with Ctrl-C.",
+                "With --driver libvirt the desktops are real QEMU guests (the tiny guest) on this machine's libvirtd."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,12 +40,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "10", description = "Demo users user1..userN to create (default ${DEFAULT-VALUE}).")
     int users;
 
+    @picocli.CommandLine.Mixin
+    DriverOptions hypervisor = new DriverOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DemoGrid.Options options;
         try {
-            options = new DemoGrid.Options(nodes, data, httpPort, adminPassword, userPassword, users);
+            options = new DemoGrid.Options(nodes, data, httpPort, adminPassword, userPassword, users, hypervisor.driver,
+                    hypervisor.libvirtUri, hypervisor.domainType);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -54,9 +59,16 @@ public final class DemoCommand implements Callable<Integer> {
             grid.close();
             stop.countDown();
         }, "demo-shutdown"));
-        out.println("Starting a " + nodes + "-node DeskMesh grid ...");
+        out.println("Starting a " + nodes + "-node DeskMesh grid" + (options.libvirt()
+                ? " with real QEMU guests (building the tiny guest on first use) ..." : " ..."));
         out.flush();
-        DemoGrid.Started s = grid.start(options);
+        DemoGrid.Started s;
+        try {
+            s = grid.start(options);
+        } catch (IllegalStateException e) {
+            grid.close();
+            throw new CliFailure("deskmesh demo: " + e.getMessage());
+        }
         out.println();
         out.println("DeskMesh demo grid is running.");
         for (int i = 0; i < s.urls().size(); i++) {

@@ -49,8 +49,8 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--token", description = "The grid's join token (with --join; or to fix it when bootstrapping).")
     String token;
 
-    @Option(names = "--driver", description = "Hypervisor driver: sim (default) or libvirt.")
-    String driver;
+    @picocli.CommandLine.Mixin
+    DriverOptions hypervisor = new DriverOptions();
 
     @Option(names = "--site", description = "The site this server stands in (rack, room, region).")
     String site;
@@ -82,14 +82,20 @@ public final class NodeCommand implements Callable<Integer> {
             String dataDir = pick(data == null ? null : data.toString(), file, "data");
             cfg = new NodeConfig(pick(name, file, "name"), dataDir == null ? null : Path.of(dataDir),
                     pick(http, file, "http"), pick(peer, file, "peer"), pick(join, file, "join"), pick(token, file, "token"),
-                    orDefault(pick(driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
+                    orDefault(pick(hypervisor.driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
                     Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)),
-                    pick(adminPassword, file, "admin-password"));
+                    pick(adminPassword, file, "admin-password"), pick(hypervisor.libvirtUri, file, "libvirt-uri"),
+                    pick(hypervisor.domainType, file, "domain-type"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        Node node = Node.start(cfg);
+        Node node;
+        try {
+            node = Node.start(cfg);
+        } catch (IllegalStateException e) {
+            throw new CliFailure("deskmesh node: " + e.getMessage()); // a hypervisor or data directory that is not ready
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -124,7 +130,7 @@ public final class NodeCommand implements Callable<Integer> {
             }
             for (String key : p.stringPropertyNames()) {
                 if (!java.util.Set.of("name", "data", "http", "peer", "join", "token", "driver", "site", "sim-cpus",
-                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password").contains(key)) {
+                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type").contains(key)) {
                     throw new IllegalArgumentException("--config " + file + ": unknown key '" + key + "'");
                 }
             }

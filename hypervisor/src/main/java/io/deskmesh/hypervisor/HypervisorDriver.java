@@ -91,6 +91,9 @@ public interface HypervisorDriver extends AutoCloseable {
     /** The VM's current state, or empty if the host has no such VM. */
     Optional<VmStatus> status(String vmId);
 
+    /** The spec the VM is defined with now (after any modify), or empty if the host has no such VM. */
+    Optional<VmSpec> definition(String vmId);
+
     /** Every VM this driver manages on the host, sorted by id. */
     List<VmStatus> list();
 

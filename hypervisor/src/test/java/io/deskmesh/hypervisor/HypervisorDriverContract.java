@@ -209,6 +209,18 @@ public abstract class HypervisorDriverContract {
     }
 
     @Test
+    void definitionIsTheSpecAsDefinedAndModified() {
+        assertThat(driver.definition(MISSING_ID)).isEmpty();
+        VmSpec spec = spec("def");
+        driver.define(spec);
+        assertThat(driver.definition(spec.vmId())).contains(spec);
+        driver.modify(spec.vmId(), 2, 512);
+        assertThat(driver.definition(spec.vmId())).contains(spec.withResources(2, 512));
+        driver.delete(spec.vmId());
+        assertThat(driver.definition(spec.vmId())).isEmpty();
+    }
+
+    @Test
     void deleteIsIdempotent() {
         driver.delete(MISSING_ID);
         VmSpec spec = spec("del");

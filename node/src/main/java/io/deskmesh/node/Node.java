@@ -1,6 +1,14 @@
 package io.deskmesh.node;
 
 import io.deskmesh.hypervisor.HypervisorDriver;
+import io.deskmesh.hypervisor.libvirt.LibvirtConfig;
+import io.deskmesh.hypervisor.libvirt.LibvirtDriver;
+import io.deskmesh.hypervisor.libvirt.QemuUser;
+import io.deskmesh.node.reconcile.UserHomes;
+import io.deskmesh.node.agent.AgentChannels;
+import io.deskmesh.node.agent.AgentMonitor;
+import io.deskmesh.node.agent.SimAgentChannels;
+import io.deskmesh.node.agent.UnixSocketAgentChannels;
 import io.deskmesh.hypervisor.sim.SimConfig;
 import io.deskmesh.hypervisor.sim.SimDriver;
 import io.deskmesh.hypervisor.sim.rfb.RfbConsoleServer;
@@ -40,6 +48,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +63,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How often the sim's in-process agents send a heartbeat (the reference agent's default too). */
+    static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(2);
+    /** A ready agent silent this long gets its VM marked unhealthy (five missed heartbeats). */
+    public static final Duration AGENT_SILENT_AFTER = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final NodeIdentity identity;
@@ -70,30 +83,44 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final RfbConsoleServer consoleServer;
     private final ConsoleProxy consoles;
+    private final AgentMonitor agents;
     private final io.deskmesh.node.web.WebConsole web;
     private final boolean bootstrapped;
     private volatile String generatedAdminPassword;
     private final JoinProtocol.RecentJoins recentJoins = new JoinProtocol.RecentJoins();
 
-    private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped) throws IOException {
+    private Node(NodeConfig config, NodeIdentity identity, MeshRaftServer raft, boolean bootstrapped,
+                 HypervisorDriver realDriver) throws IOException {
         this.config = config;
         this.identity = identity;
         this.raft = raft;
         this.bootstrapped = bootstrapped;
-        SimDriver sim = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
-                .storageRoot(config.dataDir().resolve("vms")).build());
-        this.consoleServer = new RfbConsoleServer(SimConsoleLabels.from(raft::image), java.time.Clock.systemUTC());
-        sim.attachConsoleServer(consoleServer);
-        this.driver = sim;
+        if (realDriver != null) {
+            this.consoleServer = null;
+            this.driver = realDriver;
+        } else {
+            SimDriver sim = new SimDriver(SimConfig.builder().hostName(config.name()).capacity(config.simCapacity())
+                    .storageRoot(config.dataDir().resolve("vms")).build());
+            this.consoleServer = new RfbConsoleServer(SimConsoleLabels.from(raft::image), java.time.Clock.systemUTC());
+            sim.attachConsoleServer(consoleServer);
+            this.driver = sim;
+        }
         this.store = new LocalImageStore(config.dataDir().resolve("images"));
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
         this.replicas = new StoreReplicas(store, fetcher);
         this.reconciler = new Reconciler(config.name(), config.http(), driver, replicas,
-                this::timedSubmit, System::currentTimeMillis, raft::image, 4);
+                this::timedSubmit, System::currentTimeMillis, raft::image, 4, new UserHomes(config.dataDir().resolve("users"),
+                driver instanceof LibvirtDriver l && LibvirtConfig.QEMU_SYSTEM.equals(l.config().uri())
+                        ? QemuUser.ofSystemInstance() : java.util.Optional.empty()));
+        AgentChannels channels = driver instanceof LibvirtDriver libvirt ? new UnixSocketAgentChannels(libvirt)
+                : new SimAgentChannels(driver, AGENT_HEARTBEAT);
+        this.agents = new AgentMonitor(config.name(), channels, raft::image, this::timedSubmit, System::currentTimeMillis,
+                AGENT_SILENT_AFTER);
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
-        HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands));
+        HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands),
+                reconciler::placeForOwner);
         this.api = new io.deskmesh.node.api.Api(new io.deskmesh.node.api.ApiContext(config.name(), raft::image,
                 commands -> raft.submitter().submitAll(commands), identity.token(), System::currentTimeMillis,
                 new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()));
@@ -111,6 +138,17 @@ public final class Node implements AutoCloseable {
 
     /** Starts a node: restarts from its data, joins through {@code config.join()}, or bootstraps a grid. */
     public static Node start(NodeConfig config) throws Exception {
+        // A real hypervisor is checked before the node touches a grid: a node that cannot run VMs must not join one.
+        HypervisorDriver realDriver = "libvirt".equals(config.driver()) ? HypervisorSetup.libvirt(config) : null;
+        try {
+            return start(config, realDriver);
+        } catch (Exception e) {
+            closeQuietly(realDriver);
+            throw e;
+        }
+    }
+
+    private static Node start(NodeConfig config, HypervisorDriver realDriver) throws Exception {
         NodeIdentity known = NodeIdentity.load(config.dataDir()).orElse(null);
         MeshRaftServer raft;
         NodeIdentity identity;
@@ -136,7 +174,7 @@ public final class Node implements AutoCloseable {
                     .join(answer.peers(), answer.asListener());
             identity.save(config.dataDir());
         }
-        Node node = new Node(config, identity, raft, bootstrapped);
+        Node node = new Node(config, identity, raft, bootstrapped, realDriver);
         try {
             node.run(known == null);
         } catch (Exception e) {
@@ -167,6 +205,7 @@ public final class Node implements AutoCloseable {
         failures.start();
         broker.start();
         consoles.start();
+        agents.start();
         web.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());
     }
@@ -236,6 +275,11 @@ public final class Node implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    /** What the desktop agents of this server's VMs say. */
+    public AgentMonitor agents() {
+        return agents;
     }
 
     /** This server's hypervisor driver (tests inject faults through it). */
@@ -310,6 +354,8 @@ public final class Node implements AutoCloseable {
             out.put("node", config.name());
             out.put("raft", h);
             out.put("actionsInFlight", reconciler.inFlight().size());
+            out.put("driver", config.driver());
+            out.put("agentsReady", agents.readyVms().size());
             return out;
         }
 
@@ -414,6 +460,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(failures);
+        closeQuietly(agents);
         closeQuietly(reconciler);
         closeQuietly(broker);
         closeQuietly(consoles);

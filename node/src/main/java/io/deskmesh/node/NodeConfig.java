@@ -26,13 +26,28 @@ import java.util.regex.Pattern;
  * @param adminPassword the password of the bootstrap admin ('admin') this node creates when it bootstraps
  *                     a grid; null to generate one (see {@link Node#generatedAdminPassword()}); ignored
  *                     when joining or restarting
+ * @param libvirtUri   with {@code --driver libvirt}: the libvirt connection URI of this machine's
+ *                     hypervisor, {@code qemu:///system} by default; null with {@code sim}
+ * @param domainType   with {@code --driver libvirt}: {@code kvm}, {@code qemu} (TCG) or {@code auto}
+ *                     (the default: see {@link io.deskmesh.hypervisor.libvirt.HostVirtualization});
+ *                     null with {@code sim}
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
-                         String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword) {
+                         String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
+                         String libvirtUri, String domainType) {
+    public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
+    public static final String AUTO_DOMAIN_TYPE = "auto";
+
     /** Without an admin password: a bootstrapping node generates one. */
     public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
                       String site, Capacity simCapacity, Duration missingAfter) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, null);
+    }
+
+    /** With the libvirt driver's defaults (when {@code driver} is {@code libvirt}). */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter, String adminPassword) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, null, null);
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -61,7 +76,16 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
             throw new IllegalArgumentException("--driver " + quote(driver) + " is not known: use 'sim' or 'libvirt'");
         }
         if ("libvirt".equals(driver)) {
-            throw new IllegalArgumentException("--driver libvirt is not available in this version yet; use --driver sim");
+            libvirtUri = libvirtUri == null ? DEFAULT_LIBVIRT_URI : libvirtUri.trim();
+            requireLocalLibvirtUri(libvirtUri);
+            domainType = domainType == null ? AUTO_DOMAIN_TYPE : domainType.trim();
+            if (!java.util.Set.of("kvm", "qemu", AUTO_DOMAIN_TYPE).contains(domainType)) {
+                throw new IllegalArgumentException("--domain-type " + quote(domainType) + " is not known: use 'kvm'"
+                        + " (hardware virtualisation), 'qemu' (emulation, works without /dev/kvm) or 'auto'");
+            }
+        } else if (libvirtUri != null || domainType != null) {
+            throw new IllegalArgumentException((libvirtUri != null ? "--libvirt-uri" : "--domain-type")
+                    + " only applies to --driver libvirt; add --driver libvirt or drop the option");
         }
         site = site == null ? "" : site.trim();
         if (!site.isEmpty() && !NAME.matcher(site).matches()) {
@@ -80,14 +104,44 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
 
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
-        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password);
+        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
+                libvirtUri, domainType);
+    }
+
+    /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
+    public NodeConfig withLibvirt(String uri, String type) {
+        return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
+                adminPassword, uri, type);
+    }
+
+    /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
+    private static void requireLocalLibvirtUri(String uri) {
+        java.net.URI parsed;
+        try {
+            parsed = new java.net.URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--libvirt-uri " + quote(uri) + " is not a URI (" + e.getReason()
+                    + "): give e.g. qemu:///system");
+        }
+        if (parsed.getScheme() == null || parsed.getRawSchemeSpecificPart() == null
+                || !parsed.getRawSchemeSpecificPart().startsWith("//")) {
+            throw new IllegalArgumentException("--libvirt-uri " + quote(uri) + " is not a libvirt URI: give e.g."
+                    + " qemu:///system (or test:///default for libvirt's fake hypervisor)");
+        }
+        if (parsed.getHost() != null && !parsed.getHost().isEmpty()) {
+            throw new IllegalArgumentException("--libvirt-uri " + quote(uri) + " names another machine ('"
+                    + parsed.getHost() + "'); a node drives the hypervisor of its own server: run the node on that"
+                    + " machine with --libvirt-uri qemu:///system");
+        }
     }
 
     /** Like the record's, but never shows the admin password. */
     @Override
     public String toString() {
         return "NodeConfig[name=" + name + ", dataDir=" + dataDir + ", http=" + http + ", raft=" + raft + ", join=" + join
-                + ", driver=" + driver + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
+                + ", driver=" + driver
+                + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
+                + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
                 + (adminPassword == null ? "" : ", adminPassword=(set)") + "]";
     }
 

@@ -239,6 +239,11 @@ public final class LibvirtDriver implements HypervisorDriver {
     }
 
     @Override
+    public Optional<VmSpec> definition(String vmId) {
+        return find(vmId).map(vm -> vm.def().spec());
+    }
+
+    @Override
     public List<VmStatus> list() {
         return libvirt.request(null, "list VMs", catalog::all).stream().map(this::statusOf).toList();
     }

@@ -210,6 +210,11 @@ public final class SimDriver implements HypervisorDriver {
     }
 
     @Override
+    public Optional<VmSpec> definition(String vmId) {
+        return gate.call("definition", () -> Optional.ofNullable(vms.get(vmId)).map(vm -> vm.spec));
+    }
+
+    @Override
     public Optional<VmStatus> status(String vmId) {
         return gate.call("status", () -> {
             SimVm vm = vms.get(vmId);

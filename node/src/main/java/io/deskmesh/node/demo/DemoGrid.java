@@ -33,9 +33,29 @@ import java.util.stream.Stream;
 public final class DemoGrid implements AutoCloseable {
     public static final String ADMIN = "admin";
 
-    /** What the demo should look like. */
-    public record Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users) {
+    /**
+     * What the demo should look like.
+     *
+     * @param driver     {@code sim} (simulated hosts) or {@code libvirt} (real QEMU guests built from the
+     *                   tiny guest on this machine's libvirtd)
+     * @param libvirtUri with {@code libvirt}: the URI, or null for the node's default
+     * @param domainType with {@code libvirt}: {@code kvm}, {@code qemu} or {@code auto}, or null for auto
+     */
+    public record Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users,
+                          String driver, String libvirtUri, String domainType) {
+        /** A demo on sim hosts. */
+        public Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users) {
+            this(nodes, dataDir, httpBase, adminPassword, userPassword, users, "sim", null, null);
+        }
+
         public Options {
+            driver = driver == null ? "sim" : driver;
+            if (!"sim".equals(driver) && !"libvirt".equals(driver)) {
+                throw new IllegalArgumentException("--driver '" + driver + "' is not known: use 'sim' or 'libvirt'");
+            }
+            if ("sim".equals(driver) && (libvirtUri != null || domainType != null)) {
+                throw new IllegalArgumentException("--libvirt-uri and --domain-type only apply to --driver libvirt");
+            }
             if (nodes < 1 || nodes > 9) {
                 throw new IllegalArgumentException("--nodes " + nodes + " is out of range: use 1 to 9");
             }
@@ -52,6 +72,11 @@ public final class DemoGrid implements AutoCloseable {
                 }
             }
         }
+
+        /** Whether the demo runs real guests. */
+        public boolean libvirt() {
+            return "libvirt".equals(driver);
+        }
     }
 
     /** What to tell the person who started it. */
@@ -63,16 +88,23 @@ public final class DemoGrid implements AutoCloseable {
     private final Path root;
     private final boolean temporary;
 
-    private DemoGrid(Path root, boolean temporary) {
+    private final boolean libvirt;
+
+    private DemoGrid(Path root, boolean temporary, boolean libvirt) {
         this.root = root;
         this.temporary = temporary;
+        this.libvirt = libvirt;
     }
 
     public static DemoGrid create(Options options) throws IOException {
         boolean temporary = options.dataDir() == null;
         Path root = temporary ? Files.createTempDirectory("deskmesh-demo-") : options.dataDir().toAbsolutePath();
         Files.createDirectories(root);
-        return new DemoGrid(root, temporary);
+        if (temporary && options.libvirt()) {
+            // QEMU runs as libvirtd's user and must traverse to the nodes' images and disks (never list them)
+            Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        return new DemoGrid(root, temporary, options.libvirt());
     }
 
     /** Starts the nodes and seeds the grid on first start. */
@@ -87,6 +119,9 @@ public final class DemoGrid implements AutoCloseable {
             NodeConfig config = new NodeConfig("node" + i, root.resolve("node" + i), http, raft,
                     first ? null : "127.0.0.1:" + options.httpBase(), first ? null : token, "sim",
                     "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null);
+            if (options.libvirt()) {
+                config = config.withLibvirt(options.libvirtUri(), options.domainType());
+            }
             Node node = Node.start(config);
             nodes.add(node);
             if (first) {
@@ -98,13 +133,51 @@ public final class DemoGrid implements AutoCloseable {
         String userPassword = null;
         if (seed) {
             userPassword = options.userPassword() != null ? options.userPassword() : generated();
-            seed(head, userPassword, options.users());
+            if (options.libvirt()) {
+                seedLibvirt(head, userPassword, options.users());
+            } else {
+                seed(head, userPassword, options.users());
+            }
         }
         return new Started(nodes.stream().map(Node::url).toList(), seed ? adminPassword : null, userPassword, seed, root,
                 temporary, token);
     }
 
     private static void seed(Node head, String userPassword, int users) throws Exception {
+        seedUsers(head, userPassword, users);
+        ImageRef office = new ImageRef("win11-office", 1);
+        ImageRef dev = new ImageRef("debian-dev", 1);
+        for (ImageRef ref : List.of(office, dev)) {
+            ImageManifest m = SyntheticImages.importInto(head.imageStore(), ref, 8L << 20, 42, 0, null);
+            ok(head, new RegisterImageVersionCommand(ref.image(), ref.version(), m.sizeBytes(), m.sha256(), 0, head.name()));
+        }
+        seedTemplates(head, new TemplateSpec("office", 2, 4096, office.image(), 0, PoolKind.NON_PERSISTENT,
+                DesiredVms.of(8), 2, 2, 1800, 600), new TemplateSpec("dev", 2, 2048, dev.image(), 0, PoolKind.PERSISTENT,
+                DesiredVms.of(Math.max(2, Math.min(users, 6))), 1, 2, 3600, 3600));
+    }
+
+    /**
+     * Real guests are small and slow to emulate: both pools use the tiny guest (a busybox desktop
+     * with the reference agent), with few VMs, so a laptop or a 2-core CI machine runs them.
+     */
+    private static void seedLibvirt(Node head, String userPassword, int users) throws Exception {
+        seedUsers(head, userPassword, users);
+        ImageRef guest = new ImageRef("tiny-guest", 1);
+        ImageManifest m = head.imageStore().importFile(TinyGuest.build(), guest, 0, null);
+        ok(head, new RegisterImageVersionCommand(guest.image(), guest.version(), m.sizeBytes(), m.sha256(), 0, head.name()));
+        seedTemplates(head, new TemplateSpec("office", 1, 192, guest.image(), 0, PoolKind.NON_PERSISTENT,
+                DesiredVms.of(3), 2, 2, 1800, 600), new TemplateSpec("dev", 1, 192, guest.image(), 0, PoolKind.PERSISTENT,
+                DesiredVms.of(2), 1, 2, 3600, 3600));
+    }
+
+    private static void seedTemplates(Node head, TemplateSpec office, TemplateSpec dev) throws Exception {
+        ok(head, new CreateTemplateCommand(office));
+        ok(head, new CreateTemplateCommand(dev));
+        ok(head, new CreateGrantCommand(office.name(), null, "staff"));
+        ok(head, new CreateGrantCommand(dev.name(), null, "staff"));
+    }
+
+    private static void seedUsers(Node head, String userPassword, int users) throws Exception {
         PasswordHasher hasher = new PasswordHasher();
         String userHash = hasher.hash(userPassword);
         List<MeshCommand> batch = new ArrayList<>();
@@ -117,18 +190,23 @@ public final class DemoGrid implements AutoCloseable {
         for (MeshCommand c : batch) {
             ok(head, c);
         }
-        ImageRef office = new ImageRef("win11-office", 1);
-        ImageRef dev = new ImageRef("debian-dev", 1);
-        for (ImageRef ref : List.of(office, dev)) {
-            ImageManifest m = SyntheticImages.importInto(head.imageStore(), ref, 8L << 20, 42, 0, null);
-            ok(head, new RegisterImageVersionCommand(ref.image(), ref.version(), m.sizeBytes(), m.sha256(), 0, head.name()));
+    }
+
+    /**
+     * A demo leaves no QEMU guest running; a temporary one leaves none defined either (its disks are
+     * about to be removed), one with --data finds its VMs again, powered off, on the next run.
+     */
+    private static void powerOffVms(Node node, boolean delete) {
+        try {
+            for (var vm : node.driver().list()) {
+                node.driver().destroy(vm.vmId());
+                if (delete) {
+                    node.driver().delete(vm.vmId());
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("could not remove the VMs of " + node.name() + ": " + e.getMessage());
         }
-        ok(head, new CreateTemplateCommand(new TemplateSpec("office", 2, 4096, office.image(), 0, PoolKind.NON_PERSISTENT,
-                DesiredVms.of(8), 2, 2, 1800, 600)));
-        ok(head, new CreateTemplateCommand(new TemplateSpec("dev", 2, 2048, dev.image(), 0, PoolKind.PERSISTENT,
-                DesiredVms.of(Math.max(2, Math.min(users, 6))), 1, 2, 3600, 3600)));
-        ok(head, new CreateGrantCommand("office", null, "staff"));
-        ok(head, new CreateGrantCommand("dev", null, "staff"));
     }
 
     private static void ok(Node node, MeshCommand command) throws Exception {
@@ -158,6 +236,11 @@ public final class DemoGrid implements AutoCloseable {
 
     @Override
     public void close() {
+        if (libvirt) {
+            // No node may build a VM after its host's VMs were listed: stop every reconciler first.
+            nodes.forEach(n -> n.reconciler().close());
+            nodes.forEach(n -> powerOffVms(n, temporary));
+        }
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).close();
         }

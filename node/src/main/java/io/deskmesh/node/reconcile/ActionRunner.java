@@ -17,9 +17,11 @@ import io.deskmesh.model.image.ServerImage;
 import io.deskmesh.model.image.TemplateImage;
 import io.deskmesh.model.image.VmImage;
 import io.deskmesh.model.plan.PlanAction;
+import io.deskmesh.model.record.PoolKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Carries out one planned action on this node — through the hypervisor driver and the replica
@@ -44,12 +47,17 @@ final class ActionRunner {
     private final HypervisorDriver driver;
     private final ReplicaStore replicas;
     private final CommandGateway gateway;
+    private final UserHomes homes;
+    private final java.util.concurrent.ConcurrentHashMap<String, ReentrantLock> vmLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway) {
+    /** @param homes where owned persistent desktops' disks live, or null for the driver's storage area */
+    ActionRunner(String self, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway, UserHomes homes) {
         this.self = self;
         this.driver = driver;
         this.replicas = replicas;
         this.gateway = gateway;
+        this.homes = homes;
     }
 
     /** Runs the action against the image it was planned from. Throws when it should be retried later. */
@@ -58,19 +66,40 @@ final class ActionRunner {
             case PlanAction.FetchReplica a -> fetch(image, a.ref(), a.source(), true);
             case PlanAction.DropReplica a -> drop(a.ref());
             case PlanAction.AllocateVms a -> submit(new AllocateVmsCommand(a.template(), self, a.count()));
-            case PlanAction.BuildVm a -> build(image, a.vmId());
-            case PlanAction.StartVm a -> start(a.vmId());
-            case PlanAction.StopVm a -> {
+            case PlanAction.BuildVm a -> onVm(a.vmId(), () -> build(image, a.vmId()));
+            case PlanAction.StartVm a -> onVm(a.vmId(), () -> start(image, a.vmId()));
+            case PlanAction.StopVm a -> onVm(a.vmId(), () -> {
                 driver.shutdown(a.vmId(), SHUTDOWN_GRACE);
                 submit(new ReportVmStoppedCommand(a.vmId()));
-            }
-            case PlanAction.RegenerateVm a -> regenerate(image, a.vmId(), a.imageVersion());
+            });
+            case PlanAction.RegenerateVm a -> onVm(a.vmId(), () -> regenerate(image, a.vmId(), a.imageVersion()));
             case PlanAction.RetireVm a -> submit(new RetireVmCommand(a.vmId(), a.reason()));
-            case PlanAction.DeleteVm a -> {
+            case PlanAction.DeleteVm a -> onVm(a.vmId(), () -> {
                 powerOff(a.vmId());
                 driver.delete(a.vmId());
                 submit(new ReportVmDeletedCommand(a.vmId()));
-            }
+                vmLocks.remove(a.vmId());
+            });
+        }
+    }
+
+    private interface VmStep {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs one step on a VM while no other step of this runner changes it: the host's preparer moves
+     * a persistent desktop into its owner's home ({@link #placeForOwner}) while the planners may have
+     * asked this runner to start the same VM, and a start between the move's delete and define
+     * would find no VM.
+     */
+    private void onVm(String vmId, VmStep step) throws Exception {
+        ReentrantLock lock = vmLocks.computeIfAbsent(vmId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            step.run();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -124,8 +153,9 @@ final class ActionRunner {
         }
     }
 
-    private void start(String vmId) throws Exception {
+    private void start(ClusterImage image, String vmId) throws Exception {
         try {
+            placeForOwner(image, vmId);
             driver.start(vmId);
             submit(new ReportVmStartedCommand(vmId));
         } catch (VmNotFoundException e) {
@@ -157,6 +187,36 @@ final class ActionRunner {
         submit(new ReportVmRegeneratedCommand(vmId, version));
     }
 
+    /**
+     * A persistent desktop is built in the pool area before anyone owns it; at its first assignment
+     * (no session of its owner has used it yet) it is defined anew with its disk in the owner's home.
+     */
+    void placeForOwner(ClusterImage image, String vmId) throws Exception {
+        onVm(vmId, () -> placeNow(image, vmId));
+    }
+
+    private void placeNow(ClusterImage image, String vmId) throws java.io.IOException {
+        VmImage vm = image.vms().get(vmId).orElse(null);
+        TemplateImage t = vm == null ? null : image.templates().get(vm.template()).orElse(null);
+        Path home = t == null ? null : ownerHome(vm, t);
+        VmSpec current = home == null ? null : driver.definition(vmId).orElse(null);
+        if (current == null || home.equals(current.diskDirectory())) {
+            return;
+        }
+        LOG.info("moving VM {} into the home of its owner '{}'", vmId, vm.owner());
+        powerOff(vmId);
+        driver.delete(vmId);
+        driver.define(spec(image, vm, new ImageRef(t.spec().baseImage(), vm.imageVersion()), Optional.of(current.mac())));
+    }
+
+    /** The owner's home for an owned persistent desktop, made if needed; null for every other VM. */
+    private Path ownerHome(VmImage vm, TemplateImage t) throws java.io.IOException {
+        if (homes == null || vm.owner() == null || t.spec().pool() != PoolKind.PERSISTENT) {
+            return null;
+        }
+        return homes.home(vm.owner());
+    }
+
     private VmSpec spec(ClusterImage image, VmImage vm, ImageRef ref, Optional<MacAddress> keep) {
         MacAddress mac = keep.orElseGet(() -> {
             Set<MacAddress> inUse = new HashSet<>();
@@ -167,8 +227,15 @@ final class ActionRunner {
             }
             return MacAllocator.DESKMESH.allocate(vm.vmId(), inUse);
         });
+        TemplateImage t = image.templates().get(vm.template()).orElse(null);
+        Path home;
+        try {
+            home = t == null ? null : ownerHome(vm, t);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot prepare the home of '" + vm.owner() + "' for VM " + vm.vmId(), e);
+        }
         return new VmSpec(vm.vmId(), vm.template() + " " + vm.vmId(), vm.cpus(), vm.memoryMb(), replicas.diskPath(ref),
-                null, mac, "default", ConsoleProtocol.VNC);
+                home, mac, "default", ConsoleProtocol.VNC);
     }
 
     /** Forces a VM off; one the host no longer has is off too. */
@@ -178,6 +245,13 @@ final class ActionRunner {
         } catch (VmNotFoundException e) {
             LOG.debug("VM {} is already gone from the host", vmId);
         }
+    }
+
+    /** Whether the host has the VM, asked once no step of this runner is changing it. */
+    boolean onHostNow(String vmId) throws Exception {
+        boolean[] present = new boolean[1];
+        onVm(vmId, () -> present[0] = driver.status(vmId).isPresent());
+        return present[0];
     }
 
     /** Whether the host reports the VM powered on. */

@@ -88,6 +88,15 @@ public final class Reconciler implements AutoCloseable {
      */
     public Reconciler(String self, String address, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway,
                       LongSupplier clock, java.util.function.Supplier<ClusterImage> latest, int threads) {
+        this(self, address, driver, replicas, gateway, clock, latest, threads, null);
+    }
+
+    /**
+     * @param homes where persistent desktops' disks live once they have an owner, or null to keep
+     *              every disk in the driver's storage area
+     */
+    public Reconciler(String self, String address, HypervisorDriver driver, ReplicaStore replicas, CommandGateway gateway,
+                      LongSupplier clock, java.util.function.Supplier<ClusterImage> latest, int threads, UserHomes homes) {
         this.self = self;
         this.address = address;
         this.driver = driver;
@@ -95,7 +104,7 @@ public final class Reconciler implements AutoCloseable {
         this.clock = clock;
         this.latest = latest;
         this.appliedIndex = () -> latest.get().index();
-        this.runner = new ActionRunner(self, driver, replicas, gateway);
+        this.runner = new ActionRunner(self, driver, replicas, gateway, homes);
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "reconciler-" + self);
             t.setDaemon(true);
@@ -109,6 +118,14 @@ public final class Reconciler implements AutoCloseable {
             return t;
         });
         ticker.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Moves a persistent desktop into its owner's home if it is not there yet (its first
+     * assignment); the host's preparer calls it before powering the desktop on for a session.
+     */
+    public void placeForOwner(String vmId) throws Exception {
+        runner.placeForOwner(latest.get(), vmId);
     }
 
     private void tick() {
@@ -297,6 +314,9 @@ public final class Reconciler implements AutoCloseable {
                 continue;
             }
             VmStatus host = onHost.remove(vm.vmId());
+            if (host == null && runner.onHostNow(vm.vmId())) {
+                continue;  // defined anew since the list (a desktop moved into its owner's home)
+            }
             MeshCommand fix = reconcileOne(vm, host);
             if (fix != null) {
                 runner.submit(fix);

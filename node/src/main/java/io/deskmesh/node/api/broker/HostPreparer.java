@@ -41,6 +41,7 @@ public final class HostPreparer implements AutoCloseable {
     private final HypervisorDriver driver;
     private final Supplier<ClusterImage> image;
     private final Function<List<MeshCommand>, CompletableFuture<List<Reply>>> submit;
+    private final Placement placement;
     private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("prepare-", 0).factory());
 
@@ -51,6 +52,19 @@ public final class HostPreparer implements AutoCloseable {
      */
     public HostPreparer(String self, HypervisorDriver driver, Supplier<ClusterImage> image,
                         Function<List<MeshCommand>, CompletableFuture<List<Reply>>> submit) {
+        this(self, driver, image, submit, vmId -> { });
+    }
+
+    /** Puts a VM's disk where its session needs it (a persistent desktop's owner's home) before it powers on. */
+    @FunctionalInterface
+    public interface Placement {
+        void place(String vmId) throws Exception;
+    }
+
+    /** @param placement called before a VM is powered on for a session */
+    public HostPreparer(String self, HypervisorDriver driver, Supplier<ClusterImage> image,
+                        Function<List<MeshCommand>, CompletableFuture<List<Reply>>> submit, Placement placement) {
+        this.placement = placement;
         this.self = self;
         this.driver = driver;
         this.image = image;
@@ -107,6 +121,7 @@ public final class HostPreparer implements AutoCloseable {
         }
         boolean started = false;
         try {
+            placement.place(vmId);
             VmStatus status = driver.status(vmId).orElseThrow(() -> new VmNotFoundException(self, vmId));
             if (!status.state().poweredOn()) {
                 driver.start(vmId);
@@ -114,7 +129,7 @@ public final class HostPreparer implements AutoCloseable {
             }
         } catch (HostUnavailableException e) {
             throw new PrepareException(PrepareException.HOST_UNAVAILABLE, true, e.getMessage());
-        } catch (DriverException e) {
+        } catch (Exception e) {
             // The VM, not the host, failed: report it so its session ends and the planners replace it.
             LOG.warn("VM {} on {} could not be started for a session: {}", vmId, self, e.getMessage());
             submit.apply(List.of(new MarkVmUnhealthyCommand(vmId, "start for a session failed: " + e.getMessage())));

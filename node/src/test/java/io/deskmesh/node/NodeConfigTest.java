@@ -1,0 +1,69 @@
+package io.deskmesh.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hypervisor options of a node: defaults, refusals with what to do, and the checks made before a grid is touched. */
+class NodeConfigTest {
+    @TempDir
+    Path dir;
+
+    private NodeConfig config(String driver, String uri, String type) {
+        return new NodeConfig("node1", dir.resolve("d"), "127.0.0.1:8080", "127.0.0.1:9080", null, null, driver, "",
+                null, Duration.ofSeconds(5), null, uri, type);
+    }
+
+    @Test
+    void libvirtDefaultsToTheLocalSystemInstanceAndAutomaticDomainType() {
+        NodeConfig c = config("libvirt", null, null);
+        assertThat(c.libvirtUri()).isEqualTo("qemu:///system");
+        assertThat(c.domainType()).isEqualTo("auto");
+        assertThat(config("libvirt", "test:///default", "qemu").domainType()).isEqualTo("qemu");
+        assertThat(c.toString()).contains("libvirtUri=qemu:///system");
+    }
+
+    @Test
+    void badHypervisorOptionsAreRefusedSayingWhatToDo() {
+        assertThatThrownBy(() -> config("libvirt", "qemu+ssh://other/system", null))
+                .hasMessageContaining("names another machine ('other')").hasMessageContaining("run the node on that machine");
+        assertThatThrownBy(() -> config("libvirt", "system", null)).hasMessageContaining("not a libvirt URI");
+        assertThatThrownBy(() -> config("libvirt", "qemu:// /x", null)).hasMessageContaining("is not a URI");
+        assertThatThrownBy(() -> config("libvirt", null, "xen")).hasMessageContaining("--domain-type 'xen' is not known");
+        assertThatThrownBy(() -> config("sim", "qemu:///system", null))
+                .hasMessageContaining("--libvirt-uri only applies to --driver libvirt");
+        assertThatThrownBy(() -> config("sim", null, "kvm"))
+                .hasMessageContaining("--domain-type only applies to --driver libvirt");
+        assertThatThrownBy(() -> config("vmware", null, null)).hasMessageContaining("use 'sim' or 'libvirt'");
+    }
+
+    @Test
+    void domainPrefixesCarryTheServerNameAndStayShort() {
+        assertThat(HypervisorSetup.domainPrefix("node1")).isEqualTo("dm-node1-");
+        String longName = "a".repeat(40);
+        assertThat(HypervisorSetup.domainPrefix(longName)).hasSize(3 + 16 + 1).startsWith("dm-")
+                .isEqualTo(HypervisorSetup.domainPrefix(longName)).isNotEqualTo(HypervisorSetup.domainPrefix(longName + "b"));
+    }
+
+    @Test
+    void qemuMustBeAbleToTraverseTheDataDirectory() throws Exception {
+        Path closed = Files.createDirectories(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        assertThatThrownBy(() -> HypervisorSetup.openForQemu(closed.resolve("data")))
+                .hasMessageContaining("chmod o+x " + closed);
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path open = Files.createDirectories(dir.resolve("open"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx--x--x")));
+        Path data = Files.createDirectories(open.resolve("data"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        HypervisorSetup.openForQemu(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx-----x");
+    }
+}

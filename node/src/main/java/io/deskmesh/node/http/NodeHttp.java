@@ -165,6 +165,8 @@ public final class NodeHttp implements AutoCloseable {
             return;
         }
         ctx.contentType("application/octet-stream");
+        // A declared length lets the fetcher read the body as it is, not as HTTP chunks.
+        ctx.res().setContentLengthLong(served.contentLength());
         try (OutputStream out = ctx.outputStream()) {
             served.transferTo(out);
         }

@@ -20,6 +20,15 @@ class HashingWriterTest {
 
     @Test
     void writesOfEverySizeLandInOrderAndTheDigestIsTheFilesSha256() throws IOException {
+        writeRandomly(HashingWriter.SYNC_EVERY);
+    }
+
+    @Test
+    void writeBacksWhileWritingChangeNothingInTheFile() throws IOException {
+        writeRandomly(100_000);
+    }
+
+    private void writeRandomly(long syncEvery) throws IOException {
         long seed = new Random().nextLong();
         Random r = new Random(seed);
         byte[] data = new byte[3 * HashingWriter.CHUNK + 12_345];
@@ -27,7 +36,7 @@ class HashingWriterTest {
         Path file = dir.resolve("f");
         MessageDigest digest = Sha256.newDigest();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            HashingWriter w = new HashingWriter(ch, digest, data.length, "test");
+            HashingWriter w = new HashingWriter(ch, digest, data.length, "test", syncEvery);
             int at = 0;
             while (at < data.length) {
                 int n = Math.min(data.length - at, r.nextInt(2) == 0 ? r.nextInt(100) : r.nextInt(3 * HashingWriter.CHUNK));

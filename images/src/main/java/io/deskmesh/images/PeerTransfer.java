@@ -262,10 +262,17 @@ final class PeerTransfer {
     }
 
     private static void flushQuietly(OutputStream out) {
+        // A file channel closes itself when used by an interrupted thread, which would throw away
+        // the bytes gathered so far; the interrupt is noticed again right after.
+        boolean interrupted = Thread.interrupted();
         try {
             out.flush();
         } catch (IOException ignored) {
             // the close that follows reports a failing store
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -278,6 +278,34 @@ class ImageFetcherTest {
     }
 
     @Test
+    void interruptingTheFetchingThreadStopsABlockedReadAndKeepsThePartial() throws Exception {
+        TestPeer peer = peer(source);
+        long stallAt = 1_000_000;
+        peer.stallNextResponseAfter(stallAt);
+        CountDownLatch reached = new CountDownLatch(1);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        closeables.add(thread::shutdownNow);
+
+        Future<ImageManifest> running = thread.submit(() -> fetcher(FAST).fetch(peer.base(), expected,
+                (bytes, total) -> {
+                    if (bytes >= stallAt) {
+                        reached.countDown();
+                    }
+                }, new Cancellation()));
+        assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
+        running.cancel(true); // interrupts the thread blocked reading the stalled body
+
+        thread.shutdown();
+        assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).as("the fetch ended after the interrupt").isTrue();
+        assertThat(local.has(REF)).isFalse();
+        assertThat(peer.requests()).hasSize(1);
+
+        fetcher(FAST).fetch(peer.base(), expected);
+        assertLandedIntact();
+        assertThat(peer.requests()).extracting(TestPeer.Request::range).containsExactly(null, "bytes=" + stallAt + "-");
+    }
+
+    @Test
     void aCancellationBeforeTheStartFetchesNothing() throws IOException {
         TestPeer peer = peer(source);
         Cancellation c = new Cancellation();

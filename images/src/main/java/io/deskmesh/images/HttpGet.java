@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +61,7 @@ final class HttpGet implements Closeable {
     /**
      * Connects, sends the request and reads the status and headers.
      *
-     * @param responseTimeout longest wait for any byte of the response head
+     * @param responseTimeout longest wait from sending the request to the end of the response head
      * @param idleTimeout     longest wait for any byte of the body afterwards (a read then throws
      *                        {@link java.net.SocketTimeoutException})
      */
@@ -91,8 +92,9 @@ final class HttpGet implements Closeable {
         out.write(requestHead(port, tls).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         BufferedInputStream in = new BufferedInputStream(s.getInputStream(), MAX_HEAD);
+        InputStream head = new Deadline(in, s, System.nanoTime() + responseTimeout.toNanos(), responseTimeout);
         do {
-            readHead(in);
+            readHead(head);
         } while (status >= 100 && status < 200);
         s.setSoTimeout(millis(idleTimeout));
         body = framedBody(in);
@@ -200,6 +202,38 @@ final class HttpGet implements Closeable {
 
     private static int millis(Duration d) {
         return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The response head as it arrives, ending in a {@link SocketTimeoutException} at the deadline
+     * even when a peer sends a byte now and then.
+     */
+    private static final class Deadline extends InputStream {
+        private final InputStream in;
+        private final Socket socket;
+        private final long deadline;
+        private final Duration timeout;
+
+        Deadline(InputStream in, Socket socket, long deadline, Duration timeout) {
+            this.in = in;
+            this.socket = socket;
+            this.deadline = deadline;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public int read() throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                socket.setSoTimeout((int) Math.clamp(left / 1_000_000, 1, Integer.MAX_VALUE));
+                try {
+                    return in.read();
+                } catch (SocketTimeoutException e) {
+                    // the deadline passed while waiting: said below
+                }
+            }
+            throw new SocketTimeoutException("no complete response head within " + timeout.toMillis() + " ms");
+        }
     }
 
     /** A {@code Transfer-Encoding: chunked} body. */

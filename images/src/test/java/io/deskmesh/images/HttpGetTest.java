@@ -125,6 +125,31 @@ class HttpGetTest {
     }
 
     @Test
+    void aHeadThatTricklesInPastTheResponseTimeoutTimesOut() throws Exception {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            try (Socket s = server.accept()) {
+                readHead(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 100; i++) { // a byte every 50 ms, never the blank line
+                    out.write('X');
+                    out.flush();
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client gave up, as it should
+            }
+        });
+        URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/");
+        try (HttpGet get = new HttpGet(uri)) {
+            assertThatThrownBy(() -> get.send(SECOND, Duration.ofMillis(300), SECOND))
+                    .isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("no complete response head within 300 ms");
+        }
+    }
+
+    @Test
     void aHeaderValueWithALineBreakIsRefused() {
         assertThatThrownBy(() -> new HttpGet(URI.create("http://127.0.0.1:1/")).header("Authorization", "a\r\nX: y"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Authorization");

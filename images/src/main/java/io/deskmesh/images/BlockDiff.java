@@ -39,6 +39,8 @@ public final class BlockDiff {
     public static final int BLOCK = 64 * 1024;
     /** Longest record: consecutive changed blocks are merged up to this length. */
     static final int MAX_RECORD = 16 << 20;
+    /** What {@link #apply} moves per read: unchanged runs of a base are long, so large reads pay. */
+    private static final int COPY_BUFFER = 1 << 20;
     static final byte[] MAGIC = "DMDIFF01".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = MAGIC.length + 8 + 8 + 4;
     private static final long END = -1;
@@ -114,7 +116,7 @@ public final class BlockDiff {
         if (targetSize < 0 || block <= 0) {
             throw new IOException("malformed difference header (target size " + targetSize + ", block " + block + ")");
         }
-        byte[] buf = new byte[BLOCK];
+        byte[] buf = new byte[COPY_BUFFER];
         long pos = 0;
         while (true) {
             long offset = diff.readLong();

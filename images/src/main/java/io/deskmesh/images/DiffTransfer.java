@@ -120,9 +120,10 @@ final class DiffTransfer {
                 }
             }, tick, tick, TimeUnit.MILLISECONDS);
             cancellation.onCancel(() -> closeQuietly(body));
-            try (InputStream baseIn = new java.io.BufferedInputStream(Files.newInputStream(
-                    store.diskPath(base.ref()), FileOps.NOFOLLOW), 1 << 20);
-                 OutputStream out = new java.io.BufferedOutputStream(staged.append(), 1 << 20)) {
+            // Unbuffered on purpose: apply() moves 1 MiB at a time and the append stream gathers
+            // 1 MiB chunks itself, so buffers here would only copy every byte once more.
+            try (InputStream baseIn = Files.newInputStream(store.diskPath(base.ref()), FileOps.NOFOLLOW);
+                 OutputStream out = staged.append()) {
                 BlockDiff.apply(baseIn, base.sizeBytes(), body, out);
             } finally {
                 watch.cancel(false);

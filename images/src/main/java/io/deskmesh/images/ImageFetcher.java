@@ -110,7 +110,7 @@ public final class ImageFetcher implements AutoCloseable {
             } catch (ImageAlreadyExistsException e) {
                 return present(peer, expected, e, received);
             }
-            PeerTransfer transfer = new PeerTransfer(http, config, watchdog, peer, staged, progress, cancellation);
+            PeerTransfer transfer = new PeerTransfer(config, watchdog, peer, staged, progress, cancellation);
             try (staged) {
                 ImageManifest m = transfer.run();
                 return new FetchReport(m, FetchReport.Mode.FULL, received + transfer.received(), expected.sizeBytes());

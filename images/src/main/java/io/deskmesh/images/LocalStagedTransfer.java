@@ -20,9 +20,10 @@ import java.security.MessageDigest;
  * plus {@code .expect}, a one-line record of the size, checksum and parent the part must become.
  * Not thread-safe (one owner, enforced by the store).
  *
- * <p>The SHA-256 is computed incrementally as bytes are appended; bytes that were already in the
- * file (a resume after a restart) are hashed once, before the first append or at
- * {@link #complete()}, so completing never reads the whole file twice.
+ * <p>The SHA-256 is computed incrementally as bytes are appended, on a second thread
+ * ({@link HashingWriter}); bytes that were already in the file (a resume after a restart) are
+ * hashed once, before the first append or at {@link #complete()}, so completing never reads the
+ * whole file twice.
  */
 final class LocalStagedTransfer implements StagedTransfer {
     private static final int HASH_BUFFER = 1 << 20;
@@ -236,14 +237,22 @@ final class LocalStagedTransfer implements StagedTransfer {
         }
     }
 
-    /** Appends to the part file, hashing as it goes and refusing bytes beyond the expected size. */
+    /**
+     * Appends to the part file through a {@link HashingWriter} (hashing on a second thread),
+     * refusing bytes beyond the expected size. {@link #digest} belongs to the writer's thread until
+     * {@link #close()} returns.
+     */
     private final class AppendStream extends OutputStream {
         private final FileChannel channel;
+        private final HashingWriter writer;
+        private final long start;
         private long position;
 
         AppendStream(FileChannel channel, long position) {
             this.channel = channel;
+            this.start = position;
             this.position = position;
+            this.writer = new HashingWriter(channel, digest, expectedSize - position, ref.image() + "@" + ref.version());
         }
 
         @Override
@@ -262,13 +271,13 @@ final class LocalStagedTransfer implements StagedTransfer {
                 discard();
                 throw new ImageIntegrityException(ref, expectedSize, position + len, expectedSha256, null);
             }
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            digest.update(b, off, len);
+            writer.write(b, off, len);
             position += len;
-            digested = position;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writer.flush();
         }
 
         @Override
@@ -276,7 +285,14 @@ final class LocalStagedTransfer implements StagedTransfer {
             if (openStream == this) {
                 openStream = null;
             }
-            channel.close();
+            try {
+                writer.close();
+            } finally {
+                // Every byte the writer hashed is in the file; bytes of a failed write that are in
+                // the file but not hashed are caught up from the file by catchUpDigest.
+                digested = start + writer.hashed();
+                channel.close();
+            }
         }
     }
 }

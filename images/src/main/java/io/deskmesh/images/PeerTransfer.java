@@ -11,24 +11,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,9 +30,8 @@ import java.util.regex.Pattern;
 final class PeerTransfer {
     private static final Logger log = LoggerFactory.getLogger(PeerTransfer.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-    private static final int BUFFER = 256 * 1024;
+    private static final int BUFFER = HashingWriter.CHUNK;
 
-    private final HttpClient http;
     private final FetchConfig config;
     private final ScheduledExecutorService watchdog;
     private final URI peer;
@@ -63,9 +53,8 @@ final class PeerTransfer {
         }
     }
 
-    PeerTransfer(HttpClient http, FetchConfig config, ScheduledExecutorService watchdog, URI peer,
+    PeerTransfer(FetchConfig config, ScheduledExecutorService watchdog, URI peer,
                  StagedTransfer staged, TransferProgress progress, Cancellation cancellation) {
-        this.http = http;
         this.config = config;
         this.watchdog = watchdog;
         this.peer = peer;
@@ -127,49 +116,49 @@ final class PeerTransfer {
     /** One request for the missing bytes; returns once all have arrived. */
     private void download() throws RetryableFailure {
         long from = present();
-        HttpResponse<InputStream> response = send(from);
-        try (InputStream body = response.body()) {
-            from = checkResponse(response, from);
-            copy(body, from);
-        } catch (IOException e) {
-            throw new RetryableFailure(Reason.IO, "closing the response failed: " + e.getMessage(), e);
+        HttpGet get = new HttpGet(uri);
+        cancellation.onCancel(get::close);
+        try (get) {
+            send(get, from);
+            from = checkResponse(get, from);
+            copy(get, from);
         }
     }
 
-    private HttpResponse<InputStream> send(long from) throws RetryableFailure {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.responseTimeout()).GET();
+    private void send(HttpGet get, long from) throws RetryableFailure {
         if (from > 0) {
-            b.header("Range", "bytes=" + from + "-");
+            get.header("Range", "bytes=" + from + "-");
         }
         if (config.bearerToken() != null) {
-            b.header("Authorization", "Bearer " + config.bearerToken());
+            get.header("Authorization", "Bearer " + config.bearerToken());
         }
         progress.onProgress(from, staged.expectedSize());
-        CompletableFuture<HttpResponse<InputStream>> call =
-                http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        cancellation.onCancel(() -> call.cancel(true));
-        try {
-            return call.get();
-        } catch (CancellationException e) {
-            throw cancelled(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.cancel(true);
-            throw cancelled(e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof ConnectException || c instanceof HttpTimeoutException
-                    || c instanceof NoRouteToHostException || c instanceof UnresolvedAddressException
-                    || c.getCause() instanceof UnresolvedAddressException) {
-                throw new RetryableFailure(Reason.PEER_UNREACHABLE, "peer unreachable (" + describe(c) + ")", c);
+        // A blocked connect or read does not notice an interrupt; the watchdog closes the socket.
+        Thread fetching = Thread.currentThread();
+        ScheduledFuture<?> watch = watchdog.scheduleAtFixedRate(() -> {
+            if (fetching.isInterrupted()) {
+                get.close();
             }
-            throw new RetryableFailure(Reason.IO, "request failed (" + describe(c) + ")", c);
+        }, 50, 50, TimeUnit.MILLISECONDS);
+        try {
+            get.send(config.connectTimeout(), config.responseTimeout(), config.idleTimeout());
+        } catch (IOException e) {
+            if (stopped()) {
+                throw cancelled(e);
+            }
+            if (e instanceof ConnectException || e instanceof NoRouteToHostException
+                    || e instanceof UnknownHostException || e instanceof SocketTimeoutException) {
+                throw new RetryableFailure(Reason.PEER_UNREACHABLE, "peer unreachable (" + describe(e) + ")", e);
+            }
+            throw new RetryableFailure(Reason.IO, "request failed (" + describe(e) + ")", e);
+        } finally {
+            watch.cancel(false);
         }
     }
 
     /** Checks status and headers; returns the offset the body starts at. */
-    private long checkResponse(HttpResponse<InputStream> r, long from) throws RetryableFailure {
-        switch (r.statusCode()) {
+    private long checkResponse(HttpGet r, long from) throws RetryableFailure {
+        switch (r.status()) {
             case 200 -> {
                 if (from > 0) {
                     log.info("{} ignored the range request for {}; starting over", peer, ref);
@@ -180,7 +169,7 @@ final class PeerTransfer {
             }
             case 206 -> {
                 checkIdentity(r);
-                String cr = r.headers().firstValue("Content-Range").orElse("");
+                String cr = r.header("Content-Range").orElse("");
                 Matcher m = CONTENT_RANGE.matcher(cr);
                 if (!m.matches() || Long.parseLong(m.group(1)) != from
                         || Long.parseLong(m.group(3)) != staged.expectedSize()) {
@@ -191,23 +180,23 @@ final class PeerTransfer {
                 return from;
             }
             case 404 -> throw fail(Reason.NOT_FOUND_ON_PEER, "the peer does not hold it (HTTP 404: "
-                    + errorBody(r) + ")", null);
+                    + r.errorText() + ")", null);
             case 401, 403 -> throw fail(Reason.REFUSED_BY_PEER, "the peer refused the request (HTTP "
-                    + r.statusCode() + ": " + errorBody(r) + ")", null);
+                    + r.status() + ": " + r.errorText() + ")", null);
             case 416 -> {
                 resetStaged();
                 throw new RetryableFailure(Reason.IO, "peer refused the range 'bytes=" + from + "-' (HTTP 416: "
-                        + errorBody(r) + "); starting over", null);
+                        + r.errorText() + "); starting over", null);
             }
-            default -> throw new RetryableFailure(Reason.IO, "peer answered HTTP " + r.statusCode() + ": "
-                    + errorBody(r), null);
+            default -> throw new RetryableFailure(Reason.IO, "peer answered HTTP " + r.status() + ": "
+                    + r.errorText(), null);
         }
     }
 
     /** Refuses, before any byte is copied, a peer that says it holds different content for the ref. */
-    private void checkIdentity(HttpResponse<InputStream> r) {
-        Optional<String> sha = r.headers().firstValue(ImageProtocol.SHA256_HEADER);
-        Optional<String> size = r.headers().firstValue(ImageProtocol.SIZE_HEADER);
+    private void checkIdentity(HttpGet r) {
+        Optional<String> sha = r.header(ImageProtocol.SHA256_HEADER);
+        Optional<String> size = r.header(ImageProtocol.SIZE_HEADER);
         boolean shaDiffers = sha.isPresent() && !sha.get().equalsIgnoreCase(staged.expectedSha256());
         boolean sizeDiffers = size.isPresent() && !size.get().equals(Long.toString(staged.expectedSize()));
         if (shaDiffers || sizeDiffers) {
@@ -218,28 +207,27 @@ final class PeerTransfer {
         }
     }
 
-    /** Streams the body into the staged file, watching for stalls and cancellation. */
-    private void copy(InputStream body, long from) throws RetryableFailure {
+    /**
+     * Streams the body into the staged file. A stall shows as a read timeout (the socket's timeout
+     * is the idle timeout); cancellation and interruption close the socket.
+     */
+    private void copy(HttpGet get, long from) throws RetryableFailure {
         long total = staged.expectedSize();
-        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        AtomicBoolean stalled = new AtomicBoolean();
-        long idle = config.idleTimeout().toNanos();
-        long tick = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
+        InputStream body = get.body();
+        Thread fetching = Thread.currentThread();
         ScheduledFuture<?> watch = watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastProgress.get() > idle && stalled.compareAndSet(false, true)) {
-                closeQuietly(body);
+            if (fetching.isInterrupted()) {
+                get.close();
             }
-        }, tick, tick, TimeUnit.MILLISECONDS);
-        cancellation.onCancel(() -> closeQuietly(body));
+        }, 50, 50, TimeUnit.MILLISECONDS);
         long have = from;
         try (OutputStream out = appendStream()) {
             byte[] buf = new byte[BUFFER];
             int n;
-            while ((n = read(body, buf, stalled, have)) > 0) {
+            while ((n = read(body, buf, have, out)) > 0) {
                 write(out, buf, n);
                 have += n;
                 received += n;
-                lastProgress.set(System.nanoTime());
                 progress.onProgress(have, total);
             }
         } catch (IOException e) {
@@ -255,20 +243,36 @@ final class PeerTransfer {
         }
     }
 
-    private int read(InputStream body, byte[] buf, AtomicBoolean stalled, long have) throws RetryableFailure {
+    private int read(InputStream body, byte[] buf, long have, OutputStream out) throws RetryableFailure {
         try {
-            // Not readNBytes: whatever arrived is stored at once, so a break loses little, and
-            // the idle watchdog sees every piece a slow link delivers.
+            // Not readNBytes: whatever arrived is stored at once, so a break loses little.
             return body.read(buf);
         } catch (IOException e) {
+            // What arrived is in the file before the failure (and the bytes it reports) is described.
+            flushQuietly(out);
             if (stopped()) {
                 throw cancelled(e);
             }
-            if (stalled.get()) {
+            if (e instanceof SocketTimeoutException) {
                 throw new RetryableFailure(Reason.IO, "no data for " + config.idleTimeout().toMillis() + " ms after "
                         + have + " bytes", e);
             }
             throw new RetryableFailure(Reason.IO, "connection broke after " + have + " bytes (" + describe(e) + ")", e);
+        }
+    }
+
+    private static void flushQuietly(OutputStream out) {
+        // A file channel closes itself when used by an interrupted thread, which would throw away
+        // the bytes gathered so far; the interrupt is noticed again right after.
+        boolean interrupted = Thread.interrupted();
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // the close that follows reports a failing store
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -343,25 +347,8 @@ final class PeerTransfer {
         return Duration.ofMillis((long) (d.toMillis() * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
     }
 
-    private static String errorBody(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            String s = new String(in.readNBytes(300), StandardCharsets.UTF_8).strip();
-            return s.isEmpty() ? "no message" : s;
-        } catch (IOException e) {
-            return "no message";
-        }
-    }
-
     private static String describe(Throwable t) {
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // closing is how a stalled or cancelled read is interrupted
-        }
     }
 }

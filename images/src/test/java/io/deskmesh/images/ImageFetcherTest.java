@@ -246,16 +246,12 @@ class ImageFetcherTest {
         assertThat(FAST.withBearerToken("grid-s3cret").toString()).doesNotContain("grid-s3cret");
     }
 
-    @Test
-    void cancellingStopsPromptlyKeepsThePartialAndALaterFetchResumes() throws Exception {
-        TestPeer peer = peer(source);
-        long stallAt = 1_000_000;
+    /** Starts a fetch on {@code thread} from a peer that stalls after {@code stallAt} bytes; returns once they arrived. */
+    private Future<ImageManifest> fetchUntilStalled(TestPeer peer, long stallAt, Cancellation cancellation,
+                                                    ExecutorService thread) throws InterruptedException {
         peer.stallNextResponseAfter(stallAt);
-        Cancellation cancellation = new Cancellation();
-        CountDownLatch reached = new CountDownLatch(1);
-        ExecutorService thread = Executors.newSingleThreadExecutor();
         closeables.add(thread::shutdownNow);
-
+        CountDownLatch reached = new CountDownLatch(1);
         Future<ImageManifest> running = thread.submit(() -> fetcher(FAST).fetch(peer.base(), expected,
                 (bytes, total) -> {
                     if (bytes >= stallAt) {
@@ -263,6 +259,16 @@ class ImageFetcherTest {
                     }
                 }, cancellation));
         assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
+        return running;
+    }
+
+    @Test
+    void cancellingStopsPromptlyKeepsThePartialAndALaterFetchResumes() throws Exception {
+        TestPeer peer = peer(source);
+        long stallAt = 1_000_000;
+        Cancellation cancellation = new Cancellation();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        Future<ImageManifest> running = fetchUntilStalled(peer, stallAt, cancellation, thread);
         cancellation.cancel();
 
         assertThatThrownBy(() -> running.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -271,6 +277,24 @@ class ImageFetcherTest {
                 .hasMessageContaining("cancelled").hasMessageContaining(stallAt + " bytes received so far are kept");
         assertThat(peer.requests()).hasSize(1);
         assertThat(local.has(REF)).isFalse();
+
+        fetcher(FAST).fetch(peer.base(), expected);
+        assertLandedIntact();
+        assertThat(peer.requests()).extracting(TestPeer.Request::range).containsExactly(null, "bytes=" + stallAt + "-");
+    }
+
+    @Test
+    void interruptingTheFetchingThreadStopsABlockedReadAndKeepsThePartial() throws Exception {
+        TestPeer peer = peer(source);
+        long stallAt = 1_000_000;
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        Future<ImageManifest> running = fetchUntilStalled(peer, stallAt, new Cancellation(), thread);
+        running.cancel(true); // interrupts the thread blocked reading the stalled body
+
+        thread.shutdown();
+        assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).as("the fetch ended after the interrupt").isTrue();
+        assertThat(local.has(REF)).isFalse();
+        assertThat(peer.requests()).hasSize(1);
 
         fetcher(FAST).fetch(peer.base(), expected);
         assertLandedIntact();

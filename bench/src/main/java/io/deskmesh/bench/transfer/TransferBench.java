@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests
- * java -cp bench/target/benchmarks.jar io.deskmesh.bench.transfer.TransferBench [sizeMiB=1024] [rounds=3] [changed%=1]
+ * java --enable-native-access=ALL-UNNAMED -cp bench/target/deskmesh-bench.jar io.deskmesh.bench.transfer.TransferBench [sizeMiB=1024] [rounds=3] [changed%=1]
  * </pre>
  */
 public final class TransferBench {
@@ -67,8 +67,7 @@ public final class TransferBench {
     private static void run(Path dir, long guest, int rounds, double changedPercent) throws Exception {
         System.out.printf(Locale.ROOT, "## Base image transfer, %d MiB qcow2, %d rounds (median), %d cpus, load %.1f,"
                 + " java %s%n%n", guest >> 20, rounds, Runtime.getRuntime().availableProcessors(),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                Runtime.version());
+                load(), Runtime.version());
         Path v1 = Qcow2Disks.create(dir, "v1", guest, 1);
         int clusters = (int) Math.max(1, guest / Qcow2Disks.CLUSTER * changedPercent / 100);
         Path v2 = Qcow2Disks.changed(v1, dir.resolve("v2.qcow2"), guest, clusters);
@@ -84,6 +83,7 @@ public final class TransferBench {
             List<Long> cp = new ArrayList<>();
             List<Long> cpSync = new ArrayList<>();
             List<Long> full = new ArrayList<>();
+            List<Long> fullCpu = new ArrayList<>();
             List<Long> hash = new ArrayList<>();
             List<Long> diff = new ArrayList<>();
             long diffBytes = 0;
@@ -111,6 +111,7 @@ public final class TransferBench {
                 Timed r = fetch(target, peer, e1);
                 full.add(r.report().bytesReceived() == size && r.report().mode() == FetchReport.Mode.FULL ? r.nanos()
                         : fail(r.report()));
+                fullCpu.add(r.cpuNanos());
                 deleteTree(target.root());
 
                 LocalImageStore holder = new LocalImageStore(dir.resolve("diff-" + round));
@@ -135,6 +136,9 @@ public final class TransferBench {
             row("SHA-256 of the file alone (JDK, one core)", size, median(hash), median(cp));
             row("fetch over loopback HTTP (Range-capable, sha256, fsync)", size, median(full), median(cp));
             System.out.println();
+            System.out.printf(Locale.ROOT, "CPU time of the fetch (serving and fetching side together, this JVM): %s"
+                    + " median; wall clock above moves with the machine's load, CPU time less so.%n%n",
+                    ms(median(fullCpu)));
             System.out.printf(Locale.ROOT, "Difference transfer of version 2 (%d of %d clusters changed, %.1f%%):%n%n",
                     clusters, guest / Qcow2Disks.CLUSTER, changedPercent);
             System.out.println("| | bytes | share of the version | time |");
@@ -148,18 +152,29 @@ public final class TransferBench {
             }
             System.out.printf(Locale.ROOT, "%nBytes saved by the difference: %,d (%.1f%%)%n", e2.sizeBytes() - diffBytes,
                     100.0 * (e2.sizeBytes() - diffBytes) / e2.sizeBytes());
+            System.out.printf(Locale.ROOT, "Load average at the end: %.1f%n", load());
         }
     }
 
-    private record Timed(FetchReport report, long nanos) {
+    private record Timed(FetchReport report, long nanos, long cpuNanos) {
     }
 
     private static Timed fetch(LocalImageStore into, URI peer, ImageVersionImage expected) {
         try (ImageFetcher f = new ImageFetcher(into, FetchConfig.defaults().withBearerToken(TOKEN))) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             FetchReport r = f.transfer(peer, expected, TransferProgress.NONE, new Cancellation());
-            return new Timed(r, System.nanoTime() - t0);
+            return new Timed(r, System.nanoTime() - t0, processCpuNanos() - c0);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static long fail(FetchReport r) {

@@ -165,7 +165,11 @@ public final class NodeHttp implements AutoCloseable {
             return;
         }
         ctx.contentType("application/octet-stream");
-        try (OutputStream out = ctx.outputStream()) {
+        // A declared length lets the fetcher read the body as it is, not as HTTP chunks. The
+        // servlet's own stream, not Javalin's: a disk is not worth compressing, and compressing
+        // would contradict that length and any Content-Range.
+        ctx.res().setContentLengthLong(served.contentLength());
+        try (OutputStream out = ctx.res().getOutputStream()) {
             served.transferTo(out);
         }
     }

@@ -217,15 +217,36 @@ final class ActionRunner {
         return homes.home(vm.owner());
     }
 
-    private VmSpec spec(ClusterImage image, VmImage vm, ImageRef ref, Optional<MacAddress> keep) {
-        MacAddress mac = keep.orElseGet(() -> {
-            Set<MacAddress> inUse = new HashSet<>();
+    /** The MACs of an image's VMs, collected once per image however many VMs are built from it. */
+    private record MacsInUse(ClusterImage image, Set<MacAddress> macs) {
+    }
+
+    private volatile MacsInUse macsInUse;
+
+    /**
+     * The MACs the grid's VMs hold in {@code image}. Building one VM used to collect them afresh, so a
+     * pool of N VMs built from one plan cost N² (the VM being built is told apart by the caller).
+     */
+    private Set<MacAddress> macsInUse(ClusterImage image) {
+        MacsInUse m = macsInUse;
+        if (m == null || m.image() != image) {
+            Set<MacAddress> macs = new HashSet<>();
             for (VmImage other : image.vms().all()) {
-                if (!other.mac().isEmpty() && !other.vmId().equals(vm.vmId())) {
-                    inUse.add(MacAddress.parse(other.mac()));
+                if (!other.mac().isEmpty()) {
+                    macs.add(MacAddress.parse(other.mac()));
                 }
             }
-            return MacAllocator.DESKMESH.allocate(vm.vmId(), inUse);
+            m = new MacsInUse(image, Set.copyOf(macs));
+            macsInUse = m;
+        }
+        return m.macs();
+    }
+
+    private VmSpec spec(ClusterImage image, VmImage vm, ImageRef ref, Optional<MacAddress> keep) {
+        MacAddress mac = keep.orElseGet(() -> {
+            Set<MacAddress> inUse = macsInUse(image);
+            MacAddress own = vm.mac().isEmpty() ? null : MacAddress.parse(vm.mac());
+            return MacAllocator.DESKMESH.allocate(vm.vmId(), (MacAddress m) -> !m.equals(own) && inUse.contains(m));
         });
         TemplateImage t = image.templates().get(vm.template()).orElse(null);
         Path home;

@@ -33,8 +33,7 @@ import org.junit.jupiter.api.Test;
  * <p>The base image is an empty 64 MiB qcow2: the guest boots to "no bootable device", which is
  * enough for define, start, console, shutdown and delete. Such a guest never honours ACPI, so the
  * driver's shutdown grace is capped at one second to keep the suite short. Needs libvirtd (see
- * {@code .ci/run}); on CI a missing libvirtd fails every test, elsewhere every test is skipped
- * with the reason.
+ * {@code .ci/run}); without it every test fails with the reason.
  */
 class LibvirtQemuContractIT extends HypervisorDriverContract {
     private static final String RFB_BANNER = "RFB 003\\.00[0-9]\n";
@@ -69,7 +68,7 @@ class LibvirtQemuContractIT extends HypervisorDriverContract {
     protected Path baseImage(Path workDir) {
         Path base = workDir.resolve("base.qcow2");
         if (!LibvirtAvailability.hasQemuImg()) {
-            return base;  // libvirtdIsRunning() then fails or skips the test, naming qemu-img
+            return base;  // libvirtdIsRunning() then fails the test, naming qemu-img
         }
         try {
             Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "64M")

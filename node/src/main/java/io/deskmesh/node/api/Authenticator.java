@@ -2,6 +2,8 @@ package io.deskmesh.node.api;
 
 import io.javalin.http.Context;
 
+import java.util.Optional;
+
 /**
  * Finds who is calling from a request's {@code Authorization: Bearer} token or session cookie.
  * Thread-safe.
@@ -12,6 +14,15 @@ public interface Authenticator {
      * deleted user) — never says which.
      */
     Principal require(Context ctx);
+
+    /**
+     * Whether a caller authenticated earlier (one holding a long-lived stream open) still would be
+     * now: the token unexpired and unrevoked, the user still there, with the role the grid gives them
+     * now. Without a store of tokens to ask, the caller stays valid.
+     */
+    default Optional<Principal> recheck(Principal p) {
+        return Optional.of(p);
+    }
 
     /** The caller if an admin; 401 when unauthenticated, 403 when not an admin. */
     default Principal requireAdmin(Context ctx) {

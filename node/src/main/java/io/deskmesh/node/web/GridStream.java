@@ -2,8 +2,6 @@ package io.deskmesh.node.web;
 
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.ServerImage;
-import io.deskmesh.model.image.UserImage;
-import io.deskmesh.model.record.Role;
 import io.deskmesh.node.api.ApiContext;
 import io.deskmesh.node.api.Authenticator;
 import io.deskmesh.node.api.Principal;
@@ -106,7 +104,7 @@ public final class GridStream implements Consumer<JavalinConfig>, AutoCloseable 
             sentAt = now;
             String frame = frame(image);
             for (Client c : clients) {
-                if (stillAllowed(c, image, now)) {
+                if (stillAllowed(c)) {
                     send(c, frame);
                 } else {
                     clients.remove(c);
@@ -118,10 +116,8 @@ public final class GridStream implements Consumer<JavalinConfig>, AutoCloseable 
         }
     }
 
-    private static boolean stillAllowed(Client c, ClusterImage image, long now) {
-        Principal p = c.who();
-        UserImage user = image.accounts().user(p.user()).orElse(null);
-        return p.expiresAt() > now && !image.audit().revoked(p.tokenId()) && user != null && user.role() == Role.ADMIN;
+    private boolean stillAllowed(Client c) {
+        return auth.recheck(c.who()).filter(Principal::admin).isPresent();
     }
 
     private void send(Client c, String frame) {

@@ -73,6 +73,16 @@ public final class TokenAuthenticator implements Authenticator {
         return check(token).map(Valid::claims);
     }
 
+    @Override
+    public Optional<Principal> recheck(Principal p) {
+        ClusterImage image = context.image().get();
+        if (p.expiresAt() <= context.clock().getAsLong() || image.audit().revoked(p.tokenId())) {
+            return Optional.empty();
+        }
+        return image.accounts().user(p.user()).map(u -> new Principal(u.name(), u.role(), p.tokenId(), p.expiresAt(),
+                p.from()));
+    }
+
     /** A valid token's claims with its user, both read from one image. */
     private record Valid(ApiTokens.Claims claims, UserImage user) {
     }

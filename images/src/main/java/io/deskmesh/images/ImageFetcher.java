@@ -35,6 +35,8 @@ public final class ImageFetcher implements AutoCloseable {
     private final ImageStore store;
     private final FetchConfig config;
     private final HttpClient http;
+    /** Whole versions: Jetty's client (see {@link PeerRequest} for why not {@code java.net.http}). */
+    private final org.eclipse.jetty.client.HttpClient jetty;
     private final ScheduledExecutorService watchdog;
 
     public ImageFetcher(ImageStore store, FetchConfig config) {
@@ -45,6 +47,7 @@ public final class ImageFetcher implements AutoCloseable {
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.jetty = PeerRequest.startClient(config.connectTimeout());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "deskmesh-image-fetch-watchdog");
             t.setDaemon(true);
@@ -110,7 +113,7 @@ public final class ImageFetcher implements AutoCloseable {
             } catch (ImageAlreadyExistsException e) {
                 return present(peer, expected, e, received);
             }
-            PeerTransfer transfer = new PeerTransfer(config, watchdog, peer, staged, progress, cancellation);
+            PeerTransfer transfer = new PeerTransfer(config, jetty, peer, staged, progress, cancellation);
             try (staged) {
                 ImageManifest m = transfer.run();
                 return new FetchReport(m, FetchReport.Mode.FULL, received + transfer.received(), expected.sizeBytes());
@@ -138,6 +141,11 @@ public final class ImageFetcher implements AutoCloseable {
     public void close() {
         watchdog.shutdownNow();
         http.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("could not stop the image fetch HTTP client: {}", e.toString());
+        }
     }
 
     private static ImageManifest alreadyLanded(URI peer, ImageManifest m, ImageVersionImage expected) {

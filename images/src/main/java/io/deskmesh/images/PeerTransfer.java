@@ -2,11 +2,11 @@ package io.deskmesh.images;
 
 import io.deskmesh.images.TransferException.Reason;
 import io.deskmesh.model.image.ImageRef;
+import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -16,10 +16,8 @@ import java.net.UnknownHostException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,10 +28,9 @@ import java.util.regex.Pattern;
 final class PeerTransfer {
     private static final Logger log = LoggerFactory.getLogger(PeerTransfer.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-    private static final int BUFFER = HashingWriter.CHUNK;
 
     private final FetchConfig config;
-    private final ScheduledExecutorService watchdog;
+    private final HttpClient http;
     private final URI peer;
     private final URI uri;
     private final ImageRef ref;
@@ -53,10 +50,10 @@ final class PeerTransfer {
         }
     }
 
-    PeerTransfer(FetchConfig config, ScheduledExecutorService watchdog, URI peer,
+    PeerTransfer(FetchConfig config, HttpClient http, URI peer,
                  StagedTransfer staged, TransferProgress progress, Cancellation cancellation) {
         this.config = config;
-        this.watchdog = watchdog;
+        this.http = http;
         this.peer = peer;
         this.ref = staged.ref();
         this.uri = ImageProtocol.uri(peer, ref);
@@ -116,32 +113,24 @@ final class PeerTransfer {
     /** One request for the missing bytes; returns once all have arrived. */
     private void download() throws RetryableFailure {
         long from = present();
-        HttpGet get = new HttpGet(uri);
-        cancellation.onCancel(get::close);
-        try (get) {
-            send(get, from);
-            from = checkResponse(get, from);
-            copy(get, from);
+        try (PeerRequest request = new PeerRequest(http, uri)) {
+            cancellation.onCancel(() -> request.abort(new CancellationException("cancelled")));
+            send(request, from);
+            from = checkResponse(request, from);
+            copy(request, from);
         }
     }
 
-    private void send(HttpGet get, long from) throws RetryableFailure {
+    private void send(PeerRequest request, long from) throws RetryableFailure {
         if (from > 0) {
-            get.header("Range", "bytes=" + from + "-");
+            request.header("Range", "bytes=" + from + "-");
         }
         if (config.bearerToken() != null) {
-            get.header("Authorization", "Bearer " + config.bearerToken());
+            request.header("Authorization", "Bearer " + config.bearerToken());
         }
         progress.onProgress(from, staged.expectedSize());
-        // A blocked connect or read does not notice an interrupt; the watchdog closes the socket.
-        Thread fetching = Thread.currentThread();
-        ScheduledFuture<?> watch = watchdog.scheduleAtFixedRate(() -> {
-            if (fetching.isInterrupted()) {
-                get.close();
-            }
-        }, 50, 50, TimeUnit.MILLISECONDS);
         try {
-            get.send(config.connectTimeout(), config.responseTimeout(), config.idleTimeout());
+            request.send(config.connectTimeout().plus(config.responseTimeout()), max(config.responseTimeout(), config.idleTimeout()));
         } catch (IOException e) {
             if (stopped()) {
                 throw cancelled(e);
@@ -151,13 +140,11 @@ final class PeerTransfer {
                 throw new RetryableFailure(Reason.PEER_UNREACHABLE, "peer unreachable (" + describe(e) + ")", e);
             }
             throw new RetryableFailure(Reason.IO, "request failed (" + describe(e) + ")", e);
-        } finally {
-            watch.cancel(false);
         }
     }
 
     /** Checks status and headers; returns the offset the body starts at. */
-    private long checkResponse(HttpGet r, long from) throws RetryableFailure {
+    private long checkResponse(PeerRequest r, long from) throws RetryableFailure {
         switch (r.status()) {
             case 200 -> {
                 if (from > 0) {
@@ -180,21 +167,25 @@ final class PeerTransfer {
                 return from;
             }
             case 404 -> throw fail(Reason.NOT_FOUND_ON_PEER, "the peer does not hold it (HTTP 404: "
-                    + r.errorText() + ")", null);
+                    + errorText(r) + ")", null);
             case 401, 403 -> throw fail(Reason.REFUSED_BY_PEER, "the peer refused the request (HTTP "
-                    + r.status() + ": " + r.errorText() + ")", null);
+                    + r.status() + ": " + errorText(r) + ")", null);
             case 416 -> {
                 resetStaged();
                 throw new RetryableFailure(Reason.IO, "peer refused the range 'bytes=" + from + "-' (HTTP 416: "
-                        + r.errorText() + "); starting over", null);
+                        + errorText(r) + "); starting over", null);
             }
             default -> throw new RetryableFailure(Reason.IO, "peer answered HTTP " + r.status() + ": "
-                    + r.errorText(), null);
+                    + errorText(r), null);
         }
     }
 
+    private String errorText(PeerRequest r) {
+        return r.errorText(config.idleTimeout());
+    }
+
     /** Refuses, before any byte is copied, a peer that says it holds different content for the ref. */
-    private void checkIdentity(HttpGet r) {
+    private void checkIdentity(PeerRequest r) {
         Optional<String> sha = r.header(ImageProtocol.SHA256_HEADER);
         Optional<String> size = r.header(ImageProtocol.SIZE_HEADER);
         boolean shaDiffers = sha.isPresent() && !sha.get().equalsIgnoreCase(staged.expectedSha256());
@@ -208,24 +199,16 @@ final class PeerTransfer {
     }
 
     /**
-     * Streams the body into the staged file. A stall shows as a read timeout (the socket's timeout
-     * is the idle timeout); cancellation and interruption close the socket.
+     * Streams the body into the staged file, chunk by chunk as the client received them. A stall
+     * (no bytes for the idle timeout), a cancellation or an interrupt aborts the exchange.
      */
-    private void copy(HttpGet get, long from) throws RetryableFailure {
+    private void copy(PeerRequest request, long from) throws RetryableFailure {
         long total = staged.expectedSize();
-        InputStream body = get.body();
-        Thread fetching = Thread.currentThread();
-        ScheduledFuture<?> watch = watchdog.scheduleAtFixedRate(() -> {
-            if (fetching.isInterrupted()) {
-                get.close();
-            }
-        }, 50, 50, TimeUnit.MILLISECONDS);
         long have = from;
         try (OutputStream out = appendStream()) {
-            byte[] buf = new byte[BUFFER];
+            PeerRequest.Sink sink = (b, off, len) -> write(out, b, off, len);
             int n;
-            while ((n = read(body, buf, have, out)) > 0) {
-                write(out, buf, n);
+            while ((n = read(request, sink, have, out)) >= 0) {
                 have += n;
                 received += n;
                 progress.onProgress(have, total);
@@ -235,18 +218,16 @@ final class PeerTransfer {
         } catch (ImageIntegrityException e) {
             throw new TransferException(Reason.INTEGRITY, peer, ref, "could not fetch " + ref + " from " + peer
                     + ": " + e.getMessage(), e);
-        } finally {
-            watch.cancel(false);
         }
         if (have < total) {
             throw new RetryableFailure(Reason.IO, "connection closed after " + have + " of " + total + " bytes", null);
         }
     }
 
-    private int read(InputStream body, byte[] buf, long have, OutputStream out) throws RetryableFailure {
+    private int read(PeerRequest request, PeerRequest.Sink sink, long have, OutputStream out)
+            throws RetryableFailure {
         try {
-            // Not readNBytes: whatever arrived is stored at once, so a break loses little.
-            return body.read(buf);
+            return request.next(config.idleTimeout(), sink);
         } catch (IOException e) {
             // What arrived is in the file before the failure (and the bytes it reports) is described.
             flushQuietly(out);
@@ -276,9 +257,9 @@ final class PeerTransfer {
         }
     }
 
-    private void write(OutputStream out, byte[] buf, int n) {
+    private void write(OutputStream out, byte[] buf, int off, int n) {
         try {
-            out.write(buf, 0, n);
+            out.write(buf, off, n);
         } catch (IOException e) {
             throw fail(Reason.IO, "the local image store could not write: " + e.getMessage()
                     + " (check free space and permissions)", e);
@@ -340,6 +321,10 @@ final class PeerTransfer {
         } catch (RuntimeException e) {
             return 0;
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Duration jittered(Duration d) {

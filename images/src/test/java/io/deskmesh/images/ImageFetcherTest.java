@@ -117,9 +117,9 @@ class ImageFetcherTest {
         assertThat(ranges).hasSize(2);
         assertThat(ranges.getFirst()).isNull();
         assertThat(ranges.get(1)).matches("bytes=\\d+-");
-        // The resume point is exactly what the first attempt stored. The JDK client drops the last
-        // few buffers it had queued when the connection breaks, so that may be a little short of
-        // what the peer sent, never more.
+        // The resume point is exactly what the first attempt stored. Bytes still in the client's
+        // buffers when the connection breaks may be lost, so that may be a little short of what
+        // the peer sent, never more.
         long resumedAt = Long.parseLong(ranges.get(1).substring(6, ranges.get(1).length() - 1));
         assertThat(resumedAt).isBetween(cut - 256 * 1024, cut);
         int firstOfSecondAttempt = progress.lastIndexOf(resumedAt);

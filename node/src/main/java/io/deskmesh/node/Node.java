@@ -186,6 +186,7 @@ public final class Node implements AutoCloseable {
 
     private void run(boolean fresh) throws Exception {
         http.start();
+        raft.addImageListener(broker::onImage); // first: connects wait on it
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);
         raft.addImageListener(consoles::onImage);

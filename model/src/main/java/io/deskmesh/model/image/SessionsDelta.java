@@ -15,6 +15,7 @@ final class SessionsDelta {
     private TreePMap<String, TreePSet<String>> byUser;
     private TreePMap<String, Integer> perTemplate;
     private TreePMap<String, Integer> perServer;
+    private TreePMap<String, TreePSet<String>> reservedByServer;
     private TreePMap<String, PoolDemand> demand;
 
     private final SessionsImage base;
@@ -25,16 +26,17 @@ final class SessionsDelta {
         byUser = base.byUser;
         perTemplate = base.perTemplate;
         perServer = base.perServer;
+        reservedByServer = base.reservedByServer;
         demand = base.demand;
     }
 
     /** The sessions after replay; the base image itself when nothing changed, so untouched parts stay shared. */
     SessionsImage apply() {
         if (sessions == base.sessions && byUser == base.byUser && perTemplate == base.perTemplate
-                && perServer == base.perServer && demand == base.demand) {
+                && perServer == base.perServer && reservedByServer == base.reservedByServer && demand == base.demand) {
             return base;
         }
-        return new SessionsImage(sessions, byUser, perTemplate, perServer, demand);
+        return new SessionsImage(sessions, byUser, perTemplate, perServer, reservedByServer, demand);
     }
 
     void replay(SessionReservedRecord r) {
@@ -44,6 +46,7 @@ final class SessionsDelta {
         sessions = sessions.plus(r.sessionId(), new SessionImage(r.sessionId(), r.user(), r.template(), r.vmId(),
                 r.server(), SessionState.RESERVED, r.at(), r.at()));
         byUser = PMaps.addToSet(byUser, r.user(), r.sessionId());
+        reservedByServer = PMaps.addToSet(reservedByServer, r.server(), r.sessionId());
         int now = perTemplate.getOrDefault(r.template(), 0) + 1;
         perTemplate = perTemplate.plus(r.template(), now);
         perServer = perServer.plus(r.server(), perServer.getOrDefault(r.server(), 0) + 1);
@@ -54,18 +57,18 @@ final class SessionsDelta {
     }
 
     void replay(SessionConnectedRecord r) {
-        SessionImage s = get(r.sessionId());
+        SessionImage s = unreserved(get(r.sessionId()));
         sessions = sessions.plus(s.id(), s.withState(SessionState.CONNECTED, r.at()));
     }
 
     void replay(SessionDisconnectedRecord r) {
-        SessionImage s = get(r.sessionId());
+        SessionImage s = unreserved(get(r.sessionId()));
         sessions = sessions.plus(s.id(), s.withState(SessionState.DISCONNECTED, r.at()));
     }
 
     /** Ends a session (log-off, expiry, host lost); returns the VM it held. */
     String end(String sessionId) {
-        SessionImage s = get(sessionId);
+        SessionImage s = unreserved(get(sessionId));
         sessions = sessions.minus(sessionId);
         byUser = PMaps.removeFromSet(byUser, s.user(), sessionId);
         perTemplate = decrement(perTemplate, s.template());
@@ -90,6 +93,14 @@ final class SessionsDelta {
     private static TreePMap<String, Integer> decrement(TreePMap<String, Integer> map, String key) {
         int n = map.getOrDefault(key, 0) - 1;
         return n <= 0 ? map.minus(key) : map.plus(key, n);
+    }
+
+    /** Drops a session leaving the RESERVED state from its server's reservations; returns it. */
+    private SessionImage unreserved(SessionImage s) {
+        if (s.state() == SessionState.RESERVED) {
+            reservedByServer = PMaps.removeFromSet(reservedByServer, s.server(), s.id());
+        }
+        return s;
     }
 
     private SessionImage get(String id) {

@@ -7,25 +7,32 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Live sessions with per-user, per-template and per-server indexes, and pool demand. Immutable and thread-safe. */
+/**
+ * Live sessions with per-user, per-template and per-server indexes, the reservations each server has
+ * yet to prepare, and pool demand. Immutable and thread-safe.
+ */
 public final class SessionsImage {
     public static final SessionsImage EMPTY = new SessionsImage(TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
 
     final TreePMap<String, SessionImage> sessions;
     final TreePMap<String, TreePSet<String>> byUser;
     final TreePMap<String, Integer> perTemplate;
     final TreePMap<String, Integer> perServer;
+    /** Sessions still {@link SessionState#RESERVED}, by the server hosting their VM. */
+    final TreePMap<String, TreePSet<String>> reservedByServer;
     final TreePMap<String, PoolDemand> demand;
 
     SessionsImage(TreePMap<String, SessionImage> sessions, TreePMap<String, TreePSet<String>> byUser,
                   TreePMap<String, Integer> perTemplate, TreePMap<String, Integer> perServer,
-                  TreePMap<String, PoolDemand> demand) {
+                  TreePMap<String, TreePSet<String>> reservedByServer, TreePMap<String, PoolDemand> demand) {
         this.sessions = sessions;
         this.byUser = byUser;
         this.perTemplate = perTemplate;
         this.perServer = perServer;
+        this.reservedByServer = reservedByServer;
         this.demand = demand;
     }
 
@@ -64,6 +71,14 @@ public final class SessionsImage {
 
     public int onServer(String server) {
         return perServer.getOrDefault(server, 0);
+    }
+
+    /**
+     * Ids of the sessions reserved on a server's VMs and not yet connected, sorted: the reservations that
+     * server has to prepare. Costs O(log n) however many sessions there are.
+     */
+    public Set<String> reservedOn(String server) {
+        return reservedByServer.getOrDefault(server, TreePSet.empty());
     }
 
     public PoolDemand demand(String template) {

@@ -38,10 +38,20 @@ public record ApiContext(String self, Supplier<ClusterImage> image,
         raft = raft == null ? RaftPeers.NONE : raft;
     }
 
-    /** Asks a server to make a VM ready (started, console reachable) within a deadline. */
+    /** Has the server hosting a VM make it ready (started, console reachable) for a session within a deadline. */
     public interface VmPreparer {
-        /** Completes normally when ready; exceptionally when the host refused or did not answer in time. */
+        /**
+         * Asks the host directly (a reconnect: the session exists already). Completes normally when ready;
+         * exceptionally when the host refused or did not answer in time.
+         */
         CompletableFuture<Void> prepare(String server, String vmId, long deadlineMs);
+
+        /**
+         * Waits for the host's answer to a fresh reservation, which the host acts on as it applies it from
+         * the log: completes once the host made the VM ready and recorded the session connected;
+         * exceptionally when the host ended the session instead or did not answer in time.
+         */
+        CompletableFuture<Void> awaitConnected(String sessionId, String server, String vmId, long deadlineMs);
     }
 
     /** The Raft group's peers as the server list shows them, and removing one. Thread-safe. */

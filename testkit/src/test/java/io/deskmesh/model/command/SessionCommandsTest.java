@@ -62,6 +62,33 @@ class SessionCommandsTest {
     }
 
     @Test
+    void eachServerSeesTheReservationsItHasToPrepareUntilTheyConnectDisconnectOrEnd() {
+        GridFixture g = pool("kiosk", false, 2).user("ann").user("bob").user("cid")
+                .grant("kiosk", "ann").grant("kiosk", "bob").grant("kiosk", "cid");
+        Reply.Reserved a = g.login("ann", "kiosk");
+        Reply.Reserved b = g.login("bob", "kiosk");
+        Reply.Reserved c = g.login("cid", "kiosk");
+        Set<String> all = new HashSet<>();
+        for (String server : List.of("s1", "s2")) {
+            all.addAll(g.clusterImage().sessions().reservedOn(server));
+            for (String id : g.clusterImage().sessions().reservedOn(server)) {
+                assertThat(g.clusterImage().sessions().get(id).orElseThrow().server()).isEqualTo(server);
+            }
+        }
+        assertThat(all).containsExactlyInAnyOrder(a.sessionId(), b.sessionId(), c.sessionId());
+
+        g.connect(a.sessionId()).disconnect(b.sessionId()).endSession(c.sessionId());
+        assertThat(g.clusterImage().sessions().reservedOn("s1")).isEmpty();
+        assertThat(g.clusterImage().sessions().reservedOn("s2")).isEmpty();
+        assertThat(g.clusterImage().sessions().reservedOn("nowhere")).isEmpty();
+
+        g.disconnect(a.sessionId());
+        Reply.Reserved again = g.login("ann", "kiosk");
+        assertThat(again.reconnect()).isTrue();
+        assertThat(g.clusterImage().sessions().reservedOn(again.server())).as("a reconnect is no new reservation").isEmpty();
+    }
+
+    @Test
     void fiftyLoginsInOneEntryForTwentyFreeVmsReserveExactlyTwenty() {
         GridFixture g = pool("kiosk", false, 10).group("staff");
         List<String> users = new ArrayList<>();

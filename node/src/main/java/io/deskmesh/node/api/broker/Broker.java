@@ -1,5 +1,6 @@
 package io.deskmesh.node.api.broker;
 
+import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.node.api.ApiContext;
 import io.deskmesh.node.api.Authenticator;
 import io.javalin.config.JavalinConfig;
@@ -10,19 +11,22 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Connection brokering on one node, wired: the public desktop and session routes, the host's internal
- * prepare endpoint, and the session janitor. Register it with the node's HTTP server (it is a route
- * group), {@link #start} it once the node runs, and close it with the node; closing also closes the
+ * Connection brokering on one node, wired: the public desktop and session routes, the host's answers
+ * to reservations, the host's internal prepare endpoint (for reconnects), and the session janitor.
+ * Register it with the node's HTTP server (it is a route group) and {@link #onImage} as an image
+ * listener, {@link #start} it once the node runs, and close it with the node; closing also closes the
  * host preparer and the context's VM preparer. Thread-safe.
  *
  * <pre>
  *  POST /api/v1/desktops/{t}/connect ─► DesktopBroker ─► ReserveDesktopCommand (apply time: router picks the VM)
- *                                          │                 │ Reserved(session, vm, server)
+ *                                          │                 │ Reserved(session, vm, server), applied on every node
  *                                          │                 ▼
- *                                          ├─► ApiContext.prepare ─► this node: HostPreparer ─► driver.start
- *                                          │     (GridVmPreparer)  └► host: POST /internal/v1/vms/prepare (batched per host)
+ *                                          │   host: HostReservations ─► HostPreparer ─► driver.start
+ *                                          │         └► ConnectSessionCommand (or EndSessionCommand with the reason)
+ *                                          ├─► HostConfirmations: waits until the log shows the host's answer
  *                                          │   host failed/late: SuspectServer + EndSession + Reserve(exclude host)
- *                                          └─► ConnectSessionCommand ─► {"sessionId","vm","server","console":{"url"}}
+ *                                          └─► {"sessionId","vm","server","console":{"url"}}
+ *  a reconnect asks the host directly: GridVmPreparer ─► HostPreparer here, or POST /internal/v1/vms/prepare
  *  SessionJanitor (acts on the leader): ExpireSessionCommand for sessions past their timeouts
  * </pre>
  */
@@ -33,6 +37,7 @@ public final class Broker implements Consumer<JavalinConfig>, AutoCloseable {
     private final DesktopRoutes routes;
     private final PrepareEndpoint prepare;
     private final SessionJanitor janitor;
+    private final HostReservations reservations;
 
     /**
      * @param ctx  the API context; its {@code prepare} should be a {@link GridVmPreparer} over {@code host}
@@ -47,6 +52,16 @@ public final class Broker implements Consumer<JavalinConfig>, AutoCloseable {
         this.routes = new DesktopRoutes(ctx, auth, new DesktopBroker(ctx, settings, executor), executor);
         this.prepare = new PrepareEndpoint(host, ctx.gridSecret());
         this.janitor = new SessionJanitor(ctx.image(), ctx.submit(), isLeader, ctx.clock(), settings);
+        this.reservations = new HostReservations(host.self(), host::prepare, ctx.submit(), ctx.clock(), settings.prepareDeadline(),
+                settings.reservationGrace());
+    }
+
+    /** Takes a new image: completes connects whose host answered, and answers reservations this server hosts. */
+    public void onImage(ClusterImage image) {
+        if (ctx.prepare() instanceof GridVmPreparer grid) {
+            grid.confirmations().accept(image);
+        }
+        reservations.accept(image);
     }
 
     @Override

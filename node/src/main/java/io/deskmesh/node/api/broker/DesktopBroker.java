@@ -37,10 +37,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Algorithm.</b> Up to {@code maxAttempts} times: in one log entry, release what the previous
  * attempt left (suspect its host, end its reservation) and reserve with the failed hosts excluded; a
- * refusal (not entitled, no free desktop) ends the call with its reason. Ask the chosen host to
- * prepare the VM within the deadline while recording the session connected; answer once both are
- * done; the console proxy records attach and detach when the client opens the console. Blocking;
- * thread-safe.
+ * refusal (not entitled, no free desktop) ends the call with its reason. A fresh reservation is the
+ * request to its host: the host prepares the VM as it applies the entry and records the session
+ * connected ({@link HostReservations}); wait for that within the deadline. A reconnect asks the host
+ * directly while recording the session connected. Answer once the session is connected; the console
+ * proxy records attach and detach when the client opens the console. Blocking; thread-safe.
  */
 public final class DesktopBroker {
     private static final Logger LOG = LoggerFactory.getLogger(DesktopBroker.class);
@@ -77,16 +78,8 @@ public final class DesktopBroker {
                 throw refused(f, failures);
             }
             Reply.Reserved r = (Reply.Reserved) reply;
-            // Recording the session connected goes out while the host prepares: a connect costs two log
-            // round trips, not three. If preparing fails, the session is ended below either way.
-            CompletableFuture<Reply> connected = CompletableFuture.supplyAsync(() -> writes.submit(
-                    new ConnectSessionCommand(r.sessionId()), "your desktop is reserved but cannot be connected"), executor);
-            PrepareException problem = prepare(r);
+            PrepareException problem = r.reconnect() ? prepareAndConnect(r) : awaitHost(r);
             if (problem == null) {
-                if (await(connected) instanceof Reply.Failed f) {
-                    throw new ApiException(409, "SESSION_ENDED", "your session ended while it was being connected ("
-                            + f.message() + "); connect again");
-                }
                 return new Connected(r.sessionId(), r.vmId(), r.server(), template, r.reconnect());
             }
             LOG.warn("connect of {} to {}: attempt {} on server {} failed: {}", user, template, attempt, r.server(),
@@ -151,10 +144,34 @@ public final class DesktopBroker {
         }
     }
 
-    private PrepareException prepare(Reply.Reserved r) {
+    /**
+     * A reconnect: asks the host to make the VM ready while recording the session connected, so it costs
+     * one log round trip. If preparing fails, the caller ends the session either way.
+     */
+    private PrepareException prepareAndConnect(Reply.Reserved r) {
+        CompletableFuture<Reply> connected = CompletableFuture.supplyAsync(() -> writes.submit(
+                new ConnectSessionCommand(r.sessionId()), "your desktop is reserved but cannot be connected"), executor);
         long deadline = settings.prepareDeadline().toMillis();
+        PrepareException problem = await(r, ctx.prepare().prepare(r.server(), r.vmId(), deadline), deadline);
+        if (problem == null && await(connected) instanceof Reply.Failed f) {
+            throw new ApiException(409, "SESSION_ENDED", "your session ended while it was being connected ("
+                    + f.message() + "); connect again");
+        }
+        return problem;
+    }
+
+    /**
+     * A fresh reservation: its host prepares the VM as it applies the reservation and records the session
+     * connected itself; this waits for that answer in the log.
+     */
+    private PrepareException awaitHost(Reply.Reserved r) {
+        long deadline = settings.prepareDeadline().toMillis();
+        return await(r, ctx.prepare().awaitConnected(r.sessionId(), r.server(), r.vmId(), deadline), deadline);
+    }
+
+    private PrepareException await(Reply.Reserved r, CompletableFuture<Void> ready, long deadline) {
         try {
-            ctx.prepare().prepare(r.server(), r.vmId(), deadline).get(deadline + 1_000, TimeUnit.MILLISECONDS);
+            ready.get(deadline + 1_000, TimeUnit.MILLISECONDS);
             return null;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof PrepareException p) {

@@ -25,8 +25,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Asks the server hosting a VM to make it ready: this node's own {@link HostPreparer} for its own VMs,
- * otherwise {@code POST /internal/v1/vms/prepare} on the host ({@link PrepareEndpoint}), with the grid
+ * Has the server hosting a VM make it ready. A fresh reservation needs no request: its host acts on it
+ * as it applies it from the log ({@link HostReservations}) and this node waits for the answer
+ * ({@link HostConfirmations}). A reconnect asks directly: this node's own {@link HostPreparer} for its
+ * own VMs, otherwise {@code POST /internal/v1/vms/prepare} on the host ({@link PrepareEndpoint}), with the grid
  * secret as Bearer token and the deadline as the request timeout. Failures arrive as
  * {@link PrepareException}s that say whether the host is to blame.
  *
@@ -51,6 +53,7 @@ public final class GridVmPreparer implements ApiContext.VmPreparer, AutoCloseabl
     private final HostPreparer local;
     private final Function<String, Optional<String>> addressOf;
     private final String gridSecret;
+    private final HostConfirmations confirmations;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, HostQueue> queues = new ConcurrentHashMap<>();
@@ -62,14 +65,30 @@ public final class GridVmPreparer implements ApiContext.VmPreparer, AutoCloseabl
      * @param gridSecret the grid's join token, which the hosts check
      */
     public GridVmPreparer(HostPreparer local, Supplier<ClusterImage> image, String gridSecret) {
-        this(local, server -> image.get().servers().get(server).map(ServerImage::address), gridSecret);
+        this(local, server -> image.get().servers().get(server).map(ServerImage::address), gridSecret,
+                new HostConfirmations(image));
     }
 
-    /** @param addressOf a server's HTTP address, if it is a member of the grid */
-    GridVmPreparer(HostPreparer local, Function<String, Optional<String>> addressOf, String gridSecret) {
+    /**
+     * @param addressOf     a server's HTTP address, if it is a member of the grid
+     * @param confirmations where fresh reservations wait for their host's answer
+     */
+    GridVmPreparer(HostPreparer local, Function<String, Optional<String>> addressOf, String gridSecret,
+                   HostConfirmations confirmations) {
         this.local = local;
         this.addressOf = addressOf;
         this.gridSecret = gridSecret;
+        this.confirmations = confirmations;
+    }
+
+    /** Where fresh reservations wait for their host's answer: register it as an image listener of this node. */
+    public HostConfirmations confirmations() {
+        return confirmations;
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitConnected(String sessionId, String server, String vmId, long deadlineMs) {
+        return confirmations.awaitConnected(sessionId, server, vmId, deadlineMs);
     }
 
     /** {@code deadlineMs} is how long the host may take, in milliseconds. */

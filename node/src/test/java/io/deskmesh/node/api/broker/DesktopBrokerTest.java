@@ -44,19 +44,30 @@ class DesktopBrokerTest {
                 .grant("kiosk", "ann").grant("kiosk", "bob").grant("kiosk", "root"));
     }
 
-    /** A preparer whose answer per (server, VM) the test scripts; records every call. */
+    /**
+     * Hosts whose answer per (server, VM) the test scripts; records every call. A host that prepared a
+     * fresh reservation records the session connected in the log, as {@link HostReservations} does.
+     */
     private static final class Hosts implements ApiContext.VmPreparer {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
         BiFunction<String, String, CompletableFuture<Void>> answer = (s, vm) -> CompletableFuture.completedFuture(null);
+        FakeGrid grid;
 
         @Override
         public CompletableFuture<Void> prepare(String server, String vmId, long deadlineMs) {
             calls.add(server + "/" + vmId);
             return answer.apply(server, vmId);
         }
+
+        @Override
+        public CompletableFuture<Void> awaitConnected(String sessionId, String server, String vmId, long deadlineMs) {
+            return prepare(server, vmId, deadlineMs).thenCompose(ready ->
+                    grid.submit(List.of(new ConnectSessionCommand(sessionId)))).thenApply(replies -> null);
+        }
     }
 
     private static DesktopBroker broker(FakeGrid grid, Hosts hosts) {
+        hosts.grid = grid;
         return new DesktopBroker(grid.context("front", hosts), SETTINGS, Runnable::run);
     }
 

@@ -69,7 +69,8 @@ class GridVmPreparerTest {
         host.start();
         String address = "127.0.0.1:" + host.getAddress().getPort();
         local = new HostPreparer("h1", null, () -> null, c -> CompletableFuture.completedFuture(List.of()));
-        preparer = new GridVmPreparer(local, s -> s.equals("h2") ? Optional.of(address) : Optional.empty(), "secret");
+        preparer = new GridVmPreparer(local, s -> s.equals("h2") ? Optional.of(address) : Optional.empty(), "secret",
+                new HostConfirmations(() -> io.deskmesh.model.image.ClusterImage.EMPTY));
     }
 
     @AfterEach

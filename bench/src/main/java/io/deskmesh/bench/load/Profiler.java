@@ -17,21 +17,27 @@ final class Profiler {
     private final LocalGrid grid;
     private final Path runDir;
     private final String phase;
+    private final String settings;
     private final Report report;
     private final List<Path> files = new ArrayList<>();
 
-    /** @param phase the phase to record (e.g. "b"), or empty for none */
-    Profiler(LocalGrid grid, Path runDir, String phase, Report report) {
+    /**
+     * @param phase    the phase to record (e.g. "b"), or empty for none
+     * @param settings JFR settings: a predefined name ("profile") or a .jfc file, e.g. one with a 1 ms
+     *                 method-sampling period for a phase that lasts only seconds
+     */
+    Profiler(LocalGrid grid, Path runDir, String phase, String settings, Report report) {
         this.grid = grid;
         this.runDir = runDir;
         this.phase = phase;
+        this.settings = settings;
         this.report = report;
     }
 
     void start(String which) {
         if (active(which)) {
             for (NodeJvm n : grid.live()) {
-                jcmd(n, "JFR.start", "name=gridload-" + which, "settings=profile");
+                jcmd(n, "JFR.start", "name=gridload-" + which, "settings=" + settings);
             }
         }
     }

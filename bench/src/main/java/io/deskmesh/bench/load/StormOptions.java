@@ -25,5 +25,6 @@ final class StormOptions {
         o.put("pool-timeout", "240");
         o.put("phase-timeout", "240");
         o.put("jfr-phase", "");             // a, b, c-alone or c-storm: JFR-record that phase in every local node
+        o.put("jfr-settings", "profile");   // JFR settings for --jfr-phase: a name (profile, default) or a .jfc file
     }
 }

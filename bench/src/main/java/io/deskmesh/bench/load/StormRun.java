@@ -38,7 +38,7 @@ final class StormRun {
         this.concurrency = o.integer("concurrency", 1, 4096);
         this.connectConcurrency = o.isSet("connect-concurrency") ? o.integer("connect-concurrency", 1, 4096) : concurrency;
         this.phaseLimit = o.seconds("phase-timeout", 10, 3600);
-        this.profiler = new Profiler(grid.local(), grid.runDir(), o.string("jfr-phase"), report);
+        this.profiler = new Profiler(grid.local(), grid.runDir(), o.string("jfr-phase"), o.string("jfr-settings"), report);
     }
 
     void run() {

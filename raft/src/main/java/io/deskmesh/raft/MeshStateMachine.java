@@ -7,6 +7,7 @@ import io.deskmesh.model.command.CommandProcessor.BatchResult;
 import io.deskmesh.model.image.ClusterImage;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -295,6 +296,10 @@ public class MeshStateMachine extends BaseStateMachine {
         entriesApplied.incrementAndGet(); // before advance: a write acknowledged by advance is counted
         advance(new Applied(result.image(), at));
         publisher.publish(result.image());
+        if (trx.getServerRole() != RaftPeerRole.LEADER) {
+            // Only the leader answers clients; encoding replies on the others was a tenth of their apply time.
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
         return CompletableFuture.completedFuture(
                 Message.valueOf(UnsafeByteOperations.unsafeWrap(ReplyMessage.encode(at.getIndex(), result.replies()))));
     }

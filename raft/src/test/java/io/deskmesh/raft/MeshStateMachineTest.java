@@ -60,6 +60,15 @@ class MeshStateMachineTest {
     }
 
     @Test
+    void aFollowerAppliesTheEntryButEncodesNoRepliesNobodyReads() throws Exception {
+        Message m = apply(RaftPeerRole.FOLLOWER, 1, 5, 7_000, List.of(new CreateGridCommand("g1")));
+
+        assertThat(m.getContent().isEmpty()).isTrue();
+        assertThat(sm.image().grid().gridId()).isEqualTo("g1");
+        assertThat(sm.appliedIndex()).isEqualTo(5);
+    }
+
+    @Test
     void metadataEntriesMoveTheAppliedIndexButNotTheImage() throws Exception {
         apply(1, 1, 10, List.of(new CreateGridCommand("g")));
         CompletableFuture<Long> waiting = sm.awaitApplied(3);
@@ -150,14 +159,23 @@ class MeshStateMachineTest {
     }
 
     private Message apply(long term, long index, long at, List<? extends MeshCommand> commands) throws Exception {
-        return sm.applyTransaction(trx(term, index, CommandCodec.encodeEntry(at, commands))).get(5, TimeUnit.SECONDS);
+        return apply(RaftPeerRole.LEADER, term, index, at, commands);
+    }
+
+    private Message apply(RaftPeerRole role, long term, long index, long at, List<? extends MeshCommand> commands)
+            throws Exception {
+        return sm.applyTransaction(trx(role, term, index, CommandCodec.encodeEntry(at, commands))).get(5, TimeUnit.SECONDS);
     }
 
     private TransactionContext trx(long term, long index, byte[] data) {
+        return trx(RaftPeerRole.FOLLOWER, term, index, data);
+    }
+
+    private TransactionContext trx(RaftPeerRole role, long term, long index, byte[] data) {
         StateMachineLogEntryProto body = StateMachineLogEntryProto.newBuilder()
                 .setLogData(ByteString.copyFrom(data)).build();
         LogEntryProto entry = LogProtoUtils.toLogEntryProto(body, term, index);
-        return TransactionContext.newBuilder().setServerRole(RaftPeerRole.FOLLOWER).setStateMachine(sm)
+        return TransactionContext.newBuilder().setServerRole(role).setStateMachine(sm)
                 .setLogEntry(entry).build();
     }
 

@@ -110,6 +110,27 @@ public final class ApiTokens {
      * a token stops working when its user is deleted and recreated or changes password.
      */
     public static String stamp(UserImage user) {
+        // Every API call checks its token's stamp: hashing once per user record, not once per call.
+        Stamped known = STAMPS.get(user.name());
+        if (known != null && known.user() == user) {
+            return known.stamp();
+        }
+        String stamp = computeStamp(user);
+        if (STAMPS.size() >= MAX_STAMPS) {
+            STAMPS.clear();
+        }
+        STAMPS.put(user.name(), new Stamped(user, stamp));
+        return stamp;
+    }
+
+    private record Stamped(UserImage user, String stamp) {
+    }
+
+    /** Stamps of the user records last seen, by user name; an account's new record replaces its old one. */
+    private static final java.util.Map<String, Stamped> STAMPS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_STAMPS = 100_000;
+
+    private static String computeStamp(UserImage user) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest((user.createdAt() + "\n" + user.passwordHash())
                     .getBytes(StandardCharsets.UTF_8));

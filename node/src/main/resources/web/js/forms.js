@@ -86,15 +86,18 @@ function read(raw, type) {
     return v;
 }
 
-/** columns: [{label, value: row => text|Node, num}]; rows: array. */
+/**
+ * columns: [{label, value: row => text|Node, num}]; rows: array. The table sits in a box that scrolls
+ * sideways by itself when it is wider than the screen (a tablet), so the page never does.
+ */
 export function table({ caption, columns, rows, empty = 'Nothing here yet.' }) {
     if (!rows.length) {
         return el('p', { class: 'muted' }, empty);
     }
-    return el('table', {},
+    return el('div', { class: 'table-wrap' }, el('table', {},
         caption ? el('caption', { class: 'sr-only' }, caption) : null,
         el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col', class: c.num ? 'num' : undefined }, c.label)))),
-        el('tbody', {}, rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : undefined }, c.value(r)))))));
+        el('tbody', {}, rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : undefined }, c.value(r))))))));
 }
 
 export function actions(...buttons) {

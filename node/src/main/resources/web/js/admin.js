@@ -3,6 +3,7 @@
 import { api, login, logout, el, clear, show, formatMb, since, ApiError } from '/web/js/api.js';
 import { chart } from '/web/js/charts.js';
 import { form, table, actions, button, panel } from '/web/js/forms.js';
+import { importForm, imported, imageTable } from '/web/js/images.js';
 
 const $ = (id) => document.getElementById(id);
 const main = () => $('main');
@@ -345,12 +346,12 @@ function remove(path, what, notice, p) {
 }
 
 /** Sends one change (after asking, if `ask`), says `done` in the notice or shows the API's refusal, and refreshes. */
-async function change(p, notice, done, method, path, ask) {
+async function change(p, notice, done, method, path, ask, body) {
     if (ask && !confirm(ask)) {
         return;
     }
     try {
-        await api(method, path);
+        await api(method, path, body);
         notice.textContent = done;
     } catch (e) {
         notice.textContent = '';
@@ -410,7 +411,9 @@ function groupsPage() {
 }
 
 function grantsPage() {
-    const { notice, body, formSlot } = scaffold('Grants');
+    const filters = filterBar(['template', 'user', 'group'], () => p.refresh());
+    const formSlot = el('div');
+    const { notice, body } = scaffold('Grants', formSlot, filters);
     const reset = async () => {
         const { templates } = await api('GET', '/api/v1/templates');
         clear(formSlot, form({
@@ -438,9 +441,9 @@ function grantsPage() {
     const p = {
         title: 'grants',
         refresh: () => load(body, async () => {
-            const { grants } = await api('GET', '/api/v1/grants');
+            const { grants } = await api('GET', '/api/v1/grants' + filters.query());
             clear(body, table({
-                caption: 'Grants', rows: grants,
+                caption: 'Grants', rows: grants, empty: 'No grant matches.',
                 columns: [
                     { label: 'Template', value: (g) => g.template },
                     { label: 'To', value: (g) => g.user ? 'user ' + g.user : 'group ' + g.group },
@@ -543,32 +546,43 @@ function serversPage() {
 
 function inventoryPage() {
     const filters = filterBar(['template', 'server', 'state'], () => p.refresh());
-    const { body } = scaffold('Base images and VMs', filters);
+    const importSlot = el('div');
+    const { notice, body } = scaffold('Base images and VMs', importSlot, filters);
+    const reset = () => clear(importSlot, button('Import a version', () => load(importSlot, async () => {
+        const { templates } = await api('GET', '/api/v1/templates');
+        clear(importSlot, importForm({
+            templates,
+            onDone: (answer) => {
+                notice.textContent = imported(answer);
+                reset();
+                p.refresh();
+            },
+            onCancel: reset,
+        }));
+        importSlot.querySelector('select').focus();
+    }), '', { id: 'import-image' }));
+    reset();
+    const move = (t, version) => change(p, notice, `Template '${t.name}' moves to ${t.baseImage} v${version}: new and freed VMs are built on it; running sessions keep theirs.`,
+        'PUT', `/api/v1/templates/${encodeURIComponent(t.name)}`,
+        `Move template '${t.name}' from ${t.baseImage} v${t.imageVersion} to v${version}? Its VMs are rebuilt on it as they free up.`,
+        { imageVersion: version });
     const p = {
         title: 'images and VMs',
         refresh: () => load(body, async () => {
-            const [{ images }, { vms }] = await Promise.all([api('GET', '/api/v1/images'), api('GET', '/api/v1/vms' + filters.query())]);
+            const [i, s, t, v] = await Promise.all([api('GET', '/api/v1/images'), api('GET', '/api/v1/servers'),
+                api('GET', '/api/v1/templates'), api('GET', '/api/v1/vms' + filters.query())]);
             clear(body,
-                panel('Base images', table({
-                    caption: 'Base images', rows: images,
+                panel('Base images: copies per server', imageTable({ images: i.images, servers: s.servers, templates: t.templates, move })),
+                panel(`VMs (${v.vms.length})`, table({
+                    caption: 'VMs', rows: v.vms, empty: 'No VM matches.',
                     columns: [
-                        { label: 'Image', value: (i) => `${i.image} v${i.version}` },
-                        { label: 'Size', value: (i) => formatMb(Math.round(i.sizeBytes / 1048576)), num: true },
-                        { label: 'Copies', value: (i) => i.replicas.map((r) => `${r.server} (${r.state})`).join(', ') || '—' },
-                        { label: 'Templates', value: (i) => (i.templates || []).join(', ') || '—' },
-                        { label: 'sha256', value: (i) => el('code', {}, i.sha256.substring(0, 12) + '…') },
-                    ],
-                })),
-                panel(`VMs (${vms.length})`, table({
-                    caption: 'VMs', rows: vms, empty: 'No VM matches.',
-                    columns: [
-                        { label: 'VM', value: (v) => v.id },
-                        { label: 'Template', value: (v) => v.template },
-                        { label: 'Server', value: (v) => v.server },
-                        { label: 'State', value: (v) => v.state },
-                        { label: 'Owner', value: (v) => v.owner || '—' },
-                        { label: 'Session', value: (v) => v.session || '—' },
-                        { label: 'Since', value: (v) => since(v.since) },
+                        { label: 'VM', value: (x) => x.id },
+                        { label: 'Template', value: (x) => x.template },
+                        { label: 'Server', value: (x) => x.server },
+                        { label: 'State', value: (x) => x.state },
+                        { label: 'Owner', value: (x) => x.owner || '—' },
+                        { label: 'Session', value: (x) => x.session || '—' },
+                        { label: 'Since', value: (x) => since(x.since) },
                     ],
                 })));
         }),
@@ -577,8 +591,9 @@ function inventoryPage() {
 }
 
 function eventsPage() {
-    const filters = filterBar(['actor', 'action', 'limit'], () => p.refresh());
-    const { body } = scaffold('Audit trail', filters, el('p', { class: 'muted small' }, 'Newest first. An action ending in * matches a prefix, e.g. template.*'));
+    const filters = filterBar(['actor', 'action', 'since', 'limit'], () => p.refresh());
+    const { body } = scaffold('Audit trail', filters, el('p', { class: 'muted small' },
+        'Newest first. An action ending in * matches a prefix, e.g. template.*; since: only events after that number (#).'));
     const p = {
         title: 'audit trail',
         refresh: () => load(body, async () => {
@@ -586,6 +601,7 @@ function eventsPage() {
             clear(body, table({
                 caption: 'Audit events', rows: events.slice().reverse(), empty: 'No event matches.',
                 columns: [
+                    { label: '#', value: (e) => String(e.seq), num: true },
                     { label: 'When', value: (e) => new Date(e.at).toISOString().replace('T', ' ').substring(0, 19) },
                     { label: 'Who', value: (e) => e.actor },
                     { label: 'Action', value: (e) => e.action },

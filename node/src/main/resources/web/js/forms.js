@@ -5,11 +5,13 @@ import { el, clear } from '/web/js/api.js';
 let uid = 0;
 
 /**
- * fields: [{name, label, type: 'text'|'number'|'password'|'select'|'list', options, value, required,
- *          readonly, help, placeholder}]
- * onSubmit(values) returns a promise; its ApiError is shown in the form. Returns the <form>.
+ * fields: [{name, label, type: 'text'|'number'|'password'|'select'|'list'|'file', options, value, required,
+ *          readonly, help, placeholder}]; a 'file' field's value is the File chosen, or null.
+ * onSubmit(values, say) returns a promise; say(text) shows how a long submit is going; its ApiError is
+ * shown in the form, and the field it is about marked: fieldFor(error) may name it where the message
+ * alone does not. Returns the <form>.
  */
-export function form({ id, title, fields, submit, onSubmit, onCancel }) {
+export function form({ id, title, fields, submit, onSubmit, onCancel, fieldFor }) {
     const f = el('form', { class: 'card', id, novalidate: true, 'aria-label': title });
     const inputs = new Map();
     const grid = el('div', { class: 'form-grid' });
@@ -20,6 +22,8 @@ export function form({ id, title, fields, submit, onSubmit, onCancel }) {
         if (field.type === 'select') {
             input = el('select', { id: inputId, name: field.name, 'aria-describedby': helpId },
                 field.options.map((o) => el('option', { value: o.value ?? o, selected: (o.value ?? o) === field.value }, o.label ?? o)));
+        } else if (field.type === 'file') {
+            input = el('input', { id: inputId, name: field.name, type: 'file', 'aria-describedby': helpId, required: field.required });
         } else {
             input = el('input', {
                 id: inputId, name: field.name, 'aria-describedby': helpId, placeholder: field.placeholder,
@@ -35,8 +39,9 @@ export function form({ id, title, fields, submit, onSubmit, onCancel }) {
             field.help ? el('small', { id: helpId, class: 'muted small' }, field.help) : null));
     }
     const error = el('p', { class: 'error', role: 'alert' });
+    const progress = el('p', { class: 'muted small', role: 'status' });
     const button = el('button', { type: 'submit' }, submit);
-    f.append(el('h2', {}, title), grid, error,
+    f.append(el('h2', {}, title), grid, error, progress,
         el('div', { class: 'form-actions' }, button, onCancel ? el('button', { type: 'button', class: 'ghost', onclick: onCancel }, 'Cancel') : null));
     f.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -46,16 +51,18 @@ export function form({ id, title, fields, submit, onSubmit, onCancel }) {
         }
         const values = {};
         for (const [name, { input, field }] of inputs) {
-            values[name] = read(input.value, field.type);
+            values[name] = field.type === 'file' ? input.files[0] || null : read(input.value, field.type);
         }
         button.disabled = true;
         try {
-            await onSubmit(values);
+            await onSubmit(values, (text) => { progress.textContent = text; });
         } catch (err) {
+            progress.textContent = '';
             error.textContent = err.message;
             // The API names the field it refuses: "field 'cpus' ..." or "cpus must be ...".
-            const named = /field '([A-Za-z]+)'/.exec(err.message || '');
-            const bad = named ? inputs.get(named[1])
+            const named = /field '([A-Za-z0-9]+)'/.exec(err.message || '');
+            const chosen = fieldFor ? fieldFor(err) : null;
+            const bad = chosen ? inputs.get(chosen) : named ? inputs.get(named[1])
                 : [...inputs.entries()].find(([n]) => new RegExp('\\b' + n + '\\b').test(err.message || ''))?.[1];
             if (bad) {
                 bad.input.setAttribute('aria-invalid', 'true');
@@ -79,15 +86,18 @@ function read(raw, type) {
     return v;
 }
 
-/** columns: [{label, value: row => text|Node, num}]; rows: array. */
+/**
+ * columns: [{label, value: row => text|Node, num}]; rows: array. The table sits in a box that scrolls
+ * sideways by itself when it is wider than the screen (a tablet), so the page never does.
+ */
 export function table({ caption, columns, rows, empty = 'Nothing here yet.' }) {
     if (!rows.length) {
         return el('p', { class: 'muted' }, empty);
     }
-    return el('table', {},
+    return el('div', { class: 'table-wrap' }, el('table', {},
         caption ? el('caption', { class: 'sr-only' }, caption) : null,
         el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col', class: c.num ? 'num' : undefined }, c.label)))),
-        el('tbody', {}, rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : undefined }, c.value(r)))))));
+        el('tbody', {}, rows.map((r) => el('tr', {}, columns.map((c) => el('td', { class: c.num ? 'num' : undefined }, c.value(r))))))));
 }
 
 export function actions(...buttons) {

@@ -55,6 +55,12 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--site", description = "The site this server stands in (rack, room, region).")
     String site;
 
+    @Option(names = "--trust-forwarded-proto",
+            description = {"Behind a TLS proxy: believe its X-Forwarded-Proto header about how browsers reached the",
+                    "grid, so the session cookie is marked Secure. Only when every request comes through a proxy",
+                    "that sets the header itself (a client could otherwise send it)."})
+    Boolean trustForwardedProto;
+
     @Option(names = "--sim-cpus", description = "Cores the sim driver offers (default 16).")
     Integer simCpus;
 
@@ -85,7 +91,8 @@ public final class NodeCommand implements Callable<Integer> {
                     orDefault(pick(hypervisor.driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
                     Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)),
                     pick(adminPassword, file, "admin-password"), pick(hypervisor.libvirtUri, file, "libvirt-uri"),
-                    pick(hypervisor.domainType, file, "domain-type"));
+                    pick(hypervisor.domainType, file, "domain-type"))
+                    .withTrustForwardedProto(booleanOf(trustForwardedProto, file, "trust-forwarded-proto"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -130,7 +137,7 @@ public final class NodeCommand implements Callable<Integer> {
             }
             for (String key : p.stringPropertyNames()) {
                 if (!java.util.Set.of("name", "data", "http", "peer", "join", "token", "driver", "site", "sim-cpus",
-                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type").contains(key)) {
+                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type", "trust-forwarded-proto").contains(key)) {
                     throw new IllegalArgumentException("--config " + file + ": unknown key '" + key + "'");
                 }
             }
@@ -153,6 +160,18 @@ public final class NodeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + key + " '" + v + "' is not a whole number");
         }
+    }
+
+    private static boolean booleanOf(Boolean option, Properties file, String key) {
+        String v = pick(option == null ? null : option.toString(), file, key);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--config: " + key + "='" + v + "' must be true or false");
+        };
     }
 
     private static long longOf(Long option, Properties file, String key, long d) {

@@ -113,8 +113,29 @@ public final class UserCommand extends CommandGroup {
             if (password != null) {
                 body.put("password", password);
             }
-            client.put(PATH + "/" + name, body);
+            JsonNode answer = client.put(PATH + "/" + name, body);
             out().println("updated user " + name);
+            keepSession(answer.path("session"));
+        }
+
+        /**
+         * Your own new password ended the token this command used; the node sent a new one, kept where
+         * the saved login was (a token from the environment cannot be replaced: say so).
+         */
+        private void keepSession(JsonNode session) {
+            String token = session.path("token").asText("");
+            if (token.isEmpty()) {
+                return;
+            }
+            Credentials saved = api.saved().orElse(null);
+            if (env().variable(CliEnv.TOKEN) == null && saved != null && saved.user().equals(name)) {
+                new Credentials(saved.node(), token, saved.user(), session.path("role").asText(saved.role()))
+                        .save(env().credentialsFile());
+                out().println("your saved login now uses the new token the node sent (the old one stopped working)");
+            } else {
+                out().println("your password changed and your old tokens stopped working: log in again"
+                        + " (deskmesh login) where you used them");
+            }
         }
     }
 

@@ -142,6 +142,20 @@ class AccountCommandsTest {
     }
 
     @Test
+    void changingYourOwnPasswordKeepsTheNewTokenTheNodeSent() throws Exception {
+        String admin = "{\"name\":\"admin\",\"role\":\"admin\",\"groups\":[]}";
+        api.on("GET", "/api/v1/users/admin", admin).on("PUT", "/api/v1/users/admin", "{\"name\":\"admin\",\"role\":\"admin\","
+                + "\"groups\":[],\"session\":{\"token\":\"dm1.new\",\"user\":\"admin\",\"role\":\"admin\"}}");
+
+        CliHarness.Run r = cli.stdin("new-password-1\n").run("user", "update", "admin", "--password-stdin");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("now uses the new token");
+        assertThat(Credentials.load(cli.credentials()).orElseThrow().token()).isEqualTo("dm1.new");
+        assertThat(api.requests().get(1).authorization()).isEqualTo("Bearer tok");
+    }
+
+    @Test
     void userUpdateWithNothingToChangeIsInvalidInput() {
         CliHarness.Run r = cli.run("user", "update", "bob");
 

@@ -106,4 +106,17 @@ class CliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("Missing required subcommand").contains("Usage: deskmesh");
     }
+
+    @Test
+    void nodeRefusesATrustForwardedProtoThatIsNotABoolean(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = dir.resolve("node.properties");
+        java.nio.file.Files.writeString(config, "name=node1\ndata=" + dir.resolve("data") + "\nhttp=127.0.0.1:1\n"
+                + "peer=127.0.0.1:2\ntrust-forwarded-proto=yes\n");
+        Run r = run("node", "--config", config.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("trust-forwarded-proto='yes' must be true or false");
+        assertThat(run("node", "--help").out()).contains("--trust-forwarded-proto");
+    }
 }

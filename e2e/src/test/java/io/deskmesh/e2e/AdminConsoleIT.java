@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The admin console in Chromium against a real three-node grid: the live dashboard, creating a template
  * with a form (and its inline API error) while a dashboard in another tab shows the new pool's VMs
- * appear without a reload, sessions, servers and the audit trail, and axe-core on every page.
+ * appear without a reload, sessions, servers and the audit trail, importing a base image version and
+ * rolling a template back to the one before, and axe-core on every page.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminConsoleIT {
@@ -232,6 +235,63 @@ class AdminConsoleIT {
         other.close();
     }
 
+
+    @Test
+    @Order(9)
+    void anAdminImportsABaseImageVersionThenRollsATemplateBackAndForth() throws Exception {
+        work.navigate(grid.node(1).url() + "/admin#inventory");
+        Locator images = work.locator("table", new Page.LocatorOptions().setHas(work.locator("caption",
+                new Page.LocatorOptions().setHasText("copies per server"))));
+        assertThat(images.locator("thead th")).containsText(new String[]{"Image", "Size", "Registered", "node1", "node2", "node3"});
+        assertThat(images.locator("[data-copy^='debian-dev:1@']").first()).hasText("landed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+
+        Path disk = qcow2(16);
+        work.locator("#import-image").click();
+        Locator form = work.locator("#import-form");
+        form.getByLabel("Template").selectOption("dev");
+        form.getByLabel("Disk file").setInputFiles(disk);
+        form.getByLabel("SHA-256").fill("0".repeat(64)); // not this file's: the node must say so
+        form.locator("button[type=submit]").click();
+        assertThat(form.locator(".error")).containsText("does not match");
+        assertThat(form.getByLabel("SHA-256")).hasAttribute("aria-invalid", "true");
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the import form with an error").isEmpty();
+
+        form.getByLabel("SHA-256").fill("");
+        form.getByLabel("Version").fill("1"); // registered already
+        form.locator("button[type=submit]").click();
+        assertThat(form.locator(".error")).containsText("already registered");
+        assertThat(form.getByLabel("Version")).hasAttribute("aria-invalid", "true");
+        assertThat(form.getByLabel("SHA-256")).not().hasAttribute("aria-invalid", "true");
+
+        form.getByLabel("Version").fill(""); // the next one; the page computes the SHA-256 itself
+        form.locator("button[type=submit]").click();
+        assertThat(work.locator(".notice")).containsText("Imported debian-dev v2", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(work.locator(".notice")).containsText("template 'dev' moves to it");
+        assertThat(grid.get(grid.node(1), "/api/v1/templates/dev", grid.login(grid.node(1), "admin")).path("imageVersion").asInt())
+                .isEqualTo(2);
+        assertThat(images.locator("[data-copy='debian-dev:2@node1']")).hasText("landed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+
+        work.onceDialog(d -> d.accept()); // "Move template 'dev' ... ?"
+        work.getByLabel("Roll back template dev to debian-dev v1").click();
+        assertThat(work.locator(".notice")).containsText("Template 'dev' moves to debian-dev v1");
+        assertThat(work.getByLabel("Roll out template dev to debian-dev v2")).isVisible(LONG);
+        assertThat(grid.get(grid.node(1), "/api/v1/templates/dev", grid.login(grid.node(1), "admin")).path("imageVersion").asInt())
+                .isEqualTo(1);
+        assertThat(Axe.seriousViolations(work)).as("accessibility of the base images page").isEmpty();
+    }
+
+    /** A fresh empty qcow2 disk of {@code mb} MB, made by qemu-img (which the node also needs to check imports). */
+    private static Path qcow2(int mb) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "disks"));
+        Path disk = dir.resolve("import-" + System.nanoTime() + ".qcow2");
+        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), mb + "M")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError("qemu-img create failed (apt-get install qemu-utils): " + out);
+        }
+        return disk;
+    }
 
     private static void connect(String token) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();

@@ -89,14 +89,14 @@ final class WebGrid implements AutoCloseable {
 
     /**
      * Elements reaching past the page's right edge (so it would scroll sideways), as tag#id.class; none is good.
-     * What is inside a box that scrolls by itself (a panel's table, the desktop's screen, the side menu) does not count.
+     * What is inside a box that scrolls by itself (a panel, a table's own box, the desktop's screen) does not count.
      */
     @SuppressWarnings("unchecked")
     static java.util.List<String> overflowing(com.microsoft.playwright.Page page) {
         return (java.util.List<String>) page.evaluate("""
                 () => [...document.querySelectorAll('body *')]
                     .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                        && !(e.parentElement && e.parentElement.closest('.panel, .screen, .sidenav ul')))
+                        && !(e.parentElement && e.parentElement.closest('.panel, .screen, .table-wrap')))
                     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))
                     .slice(0, 10)""");
     }

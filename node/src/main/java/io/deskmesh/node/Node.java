@@ -123,7 +123,8 @@ public final class Node implements AutoCloseable {
                 reconciler::placeForOwner);
         this.api = new io.deskmesh.node.api.Api(new io.deskmesh.node.api.ApiContext(config.name(), raft::image,
                 commands -> raft.submitter().submitAll(commands), identity.token(), System::currentTimeMillis,
-                new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()));
+                new GridVmPreparer(host, raft::image, identity.token()), new RaftPeers()),
+                io.deskmesh.node.api.ApiSettings.defaults().withTrustForwardedProto(config.trustForwardedProto()));
         this.broker = new Broker(api.context(), host, api.authenticator(), raft::isLeader, BrokerSettings.DEFAULTS);
         api.add(broker);
         this.consoles = new ConsoleProxy(api.context(), api.authenticator(), driver, ConsoleSettings.defaults(),

@@ -31,10 +31,13 @@ import java.util.regex.Pattern;
  * @param domainType   with {@code --driver libvirt}: {@code kvm}, {@code qemu} (TCG) or {@code auto}
  *                     (the default: see {@link io.deskmesh.hypervisor.libvirt.HostVirtualization});
  *                     null with {@code sim}
+ * @param trustForwardedProto whether a request's {@code X-Forwarded-Proto} header tells how the browser
+ *                     reached the grid: only behind a TLS proxy that sets it (and strips it from clients);
+ *                     it makes the session cookie {@code Secure}
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
                          String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
-                         String libvirtUri, String domainType) {
+                         String libvirtUri, String domainType, boolean trustForwardedProto) {
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     public static final String AUTO_DOMAIN_TYPE = "auto";
 
@@ -48,6 +51,14 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
     public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
                       String site, Capacity simCapacity, Duration missingAfter, String adminPassword) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, null, null);
+    }
+
+    /** Trusting no proxy's {@code X-Forwarded-Proto}. */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter, String adminPassword, String libvirtUri,
+                      String domainType) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, libvirtUri,
+                domainType, false);
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -105,13 +116,19 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
-                libvirtUri, domainType);
+                libvirtUri, domainType, trustForwardedProto);
+    }
+
+    /** The same configuration, trusting (or not) the {@code X-Forwarded-Proto} of a TLS proxy in front. */
+    public NodeConfig withTrustForwardedProto(boolean trust) {
+        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter,
+                adminPassword, libvirtUri, domainType, trust);
     }
 
     /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
     public NodeConfig withLibvirt(String uri, String type) {
         return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
-                adminPassword, uri, type);
+                adminPassword, uri, type, trustForwardedProto);
     }
 
     /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
@@ -142,7 +159,8 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                 + ", driver=" + driver
                 + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
                 + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
-                + (adminPassword == null ? "" : ", adminPassword=(set)") + "]";
+                + (adminPassword == null ? "" : ", adminPassword=(set)")
+                + (trustForwardedProto ? ", trustForwardedProto=true" : "") + "]";
     }
 
     public String httpHost() {

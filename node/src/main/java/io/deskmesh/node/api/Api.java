@@ -11,6 +11,7 @@ import io.deskmesh.node.api.auth.ApiTokens;
 import io.deskmesh.node.api.auth.AuthRoutes;
 import io.deskmesh.node.api.auth.HashingPool;
 import io.deskmesh.node.api.auth.LoginThrottle;
+import io.deskmesh.node.api.auth.SessionIssuer;
 import io.deskmesh.node.api.auth.TokenAuthenticator;
 import io.javalin.config.JavalinConfig;
 
@@ -59,9 +60,10 @@ public final class Api implements Consumer<JavalinConfig>, AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(settings.userFailures(), settings.userRefill(), settings.addressFailures(),
                 settings.addressRefill(), 100_000);
         ApiServices services = new ApiServices(context, settings, authenticator, writes, hashing);
-        groups.add(new AuthRoutes(context, settings, tokens, authenticator, throttle, hashing, writes));
+        SessionIssuer sessions = new SessionIssuer(context, settings, tokens);
+        groups.add(new AuthRoutes(context, settings, sessions, authenticator, throttle, hashing, writes));
         groups.add(new TemplateRoutes(services));
-        groups.add(new UserRoutes(services));
+        groups.add(new UserRoutes(services, sessions));
         groups.add(new GroupRoutes(services));
         groups.add(new GrantRoutes(services));
         groups.add(new ServerRoutes(services));

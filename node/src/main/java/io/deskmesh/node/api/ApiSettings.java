@@ -19,9 +19,12 @@ import java.time.Duration;
  * @param addressFailures    failed logins one client address may have in a burst ...
  * @param addressRefill      ... and one more per this period
  * @param maxBodyBytes       larger request bodies are refused with 413
+ * @param trustForwardedProto whether {@code X-Forwarded-Proto} from a proxy in front says how the browser
+ *                           reached the node (see {@link RequestScheme})
  */
 public record ApiSettings(Duration tokenTtl, PasswordHasher hasher, int hashThreads, int hashQueue, int userFailures,
-                          Duration userRefill, int addressFailures, Duration addressRefill, int maxBodyBytes) {
+                          Duration userRefill, int addressFailures, Duration addressRefill, int maxBodyBytes,
+                          boolean trustForwardedProto) {
     public ApiSettings {
         if (tokenTtl.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("token lifetime must be at least a minute, was " + tokenTtl);
@@ -41,26 +44,36 @@ public record ApiSettings(Duration tokenTtl, PasswordHasher hasher, int hashThre
     /**
      * 12-hour tokens; production Argon2id; half the cores (at least one) hash, 16 requests wait per
      * thread; 5 failed logins per user name then one per 12 s; 20 per address then one per 3 s;
-     * bodies up to 1 MB.
+     * bodies up to 1 MB; no proxy's {@code X-Forwarded-Proto} trusted.
      */
     public static ApiSettings defaults() {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         return new ApiSettings(Duration.ofHours(12), new PasswordHasher(), threads, 16 * threads, 5,
-                Duration.ofSeconds(12), 20, Duration.ofSeconds(3), 1_000_000);
+                Duration.ofSeconds(12), 20, Duration.ofSeconds(3), 1_000_000, false);
     }
 
     public ApiSettings withHasher(PasswordHasher h) {
         return new ApiSettings(tokenTtl, h, hashThreads, hashQueue, userFailures, userRefill, addressFailures,
-                addressRefill, maxBodyBytes);
+                addressRefill, maxBodyBytes, trustForwardedProto);
     }
 
     public ApiSettings withHashing(int threads, int queue) {
         return new ApiSettings(tokenTtl, hasher, threads, queue, userFailures, userRefill, addressFailures,
-                addressRefill, maxBodyBytes);
+                addressRefill, maxBodyBytes, trustForwardedProto);
     }
 
     public ApiSettings withLoginLimits(int perUser, Duration userEvery, int perAddress, Duration addressEvery) {
         return new ApiSettings(tokenTtl, hasher, hashThreads, hashQueue, perUser, userEvery, perAddress, addressEvery,
-                maxBodyBytes);
+                maxBodyBytes, trustForwardedProto);
+    }
+
+    public ApiSettings withTrustForwardedProto(boolean trust) {
+        return new ApiSettings(tokenTtl, hasher, hashThreads, hashQueue, userFailures, userRefill, addressFailures,
+                addressRefill, maxBodyBytes, trust);
+    }
+
+    /** How this node tells whether a browser reached it over https. */
+    public RequestScheme scheme() {
+        return new RequestScheme(trustForwardedProto);
     }
 }

@@ -17,8 +17,9 @@ public interface Authenticator {
 
     /**
      * Whether a caller authenticated earlier (one holding a long-lived stream open) still would be
-     * now: the token unexpired and unrevoked, the user still there, with the role the grid gives them
-     * now. Without a store of tokens to ask, the caller stays valid.
+     * now: the token unexpired and unrevoked, the user still there with the credentials the token was
+     * issued under (same password, not recreated), with the role the grid gives them now. Without a
+     * store of tokens to ask, the caller stays valid.
      */
     default Optional<Principal> recheck(Principal p) {
         return Optional.of(p);

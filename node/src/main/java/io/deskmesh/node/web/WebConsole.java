@@ -20,10 +20,11 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class WebConsole implements Consumer<JavalinConfig>, AutoCloseable {
-    private final WebRoutes routes = new WebRoutes();
+    private final WebRoutes routes;
     private final GridStream stream;
 
     public WebConsole(Api api) {
+        this.routes = new WebRoutes(api.settings().scheme());
         this.stream = new GridStream(api.context(), api.authenticator(), Duration.ofMillis(500), Duration.ofSeconds(10));
     }
 

@@ -1,5 +1,6 @@
 package io.deskmesh.node.web;
 
+import io.deskmesh.node.api.RequestScheme;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
@@ -31,22 +32,28 @@ public final class WebRoutes implements Consumer<JavalinConfig> {
             "png", "image/png",
             "ico", "image/x-icon");
     private static final String ROOT = "web/";
+    private final RequestScheme scheme;
+
+    /** scheme: tells whether a browser came over https, for Strict-Transport-Security. */
+    public WebRoutes(RequestScheme scheme) {
+        this.scheme = scheme;
+    }
 
     @Override
     public void accept(JavalinConfig config) {
-        config.routes.before(WebRoutes::harden);
+        config.routes.before(this::harden);
         config.routes.get("/", ctx -> page(ctx, "portal.html"));
         config.routes.get("/admin", ctx -> page(ctx, "admin.html"));
         config.routes.get("/web/<path>", ctx -> asset(ctx, ctx.pathParam("path")));
     }
 
-    static void harden(Context ctx) {
+    void harden(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-        if ("https".equalsIgnoreCase(ctx.scheme())) {
+        if (scheme.https(ctx)) {
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         }
     }

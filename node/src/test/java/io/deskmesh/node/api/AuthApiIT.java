@@ -251,6 +251,68 @@ class AuthApiIT {
     }
 
     @Test
+    void aNewPasswordEndsTheUsersBrowserSessionsToo() {
+        assertThat(one.post("/api/v1/users").token(admin).json(Map.of("name", "hugo", "password", "hugo-password-1"))
+                .send().status()).isEqualTo(201);
+        Answer login = one.post("/api/v1/auth/login").json(Map.of("username", "hugo", "password", "hugo-password-1")).send();
+        String cookie = "deskmesh_session=" + login.json().path("token").asText();
+        assertThat(one.get("/api/v1/desktops").header("Cookie", cookie).send().status()).isEqualTo(200);
+
+        assertThat(one.put("/api/v1/users/hugo").token(admin).json(Map.of("password", "hugo-password-2")).send().status())
+                .isEqualTo(200);
+        Answer after = one.get("/api/v1/desktops").header("Cookie", cookie).send();
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.errorCode()).isEqualTo("UNAUTHENTICATED");
+        assertThat(two.get("/api/v1/desktops").header("Cookie", cookie).send().status()).as("on another node too")
+                .isEqualTo(401);
+    }
+
+    @Test
+    void changingYourOwnPasswordKeepsThisSessionAndEndsTheOthers() {
+        assertThat(one.post("/api/v1/users").token(admin).json(Map.of("name", "gina", "password", "gina-password-1",
+                "role", "admin")).send().status()).isEqualTo(201);
+        String elsewhere = one.login("gina", "gina-password-1");
+        Answer login = one.post("/api/v1/auth/login").json(Map.of("username", "gina", "password", "gina-password-1")).send();
+        String cookie = "deskmesh_session=" + login.json().path("token").asText();
+        String csrf = login.json().path("csrf").asText();
+
+        Answer changed = one.put("/api/v1/users/gina").header("Cookie", cookie).header("X-DeskMesh-CSRF", csrf)
+                .json(Map.of("password", "gina-password-2")).send();
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        JsonNode session = changed.json().path("session");
+        String renewed = session.path("token").asText();
+        assertThat(renewed).startsWith("dm1.").isNotEqualTo(login.json().path("token").asText());
+        assertThat(changed.all("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("deskmesh_session=" + renewed + ";")
+                .contains("HttpOnly", "SameSite=Strict"));
+        assertThat(changed.all("Set-Cookie")).anySatisfy(c -> assertThat(c)
+                .startsWith("deskmesh_csrf=" + session.path("csrf").asText() + ";"));
+
+        assertThat(one.get("/api/v1/users").header("Cookie", cookie).send().status()).as("the old cookie").isEqualTo(401);
+        assertThat(one.get("/api/v1/users").token(elsewhere).send().status()).as("the other session").isEqualTo(401);
+        assertThat(one.get("/api/v1/users").header("Cookie", "deskmesh_session=" + renewed).send().status())
+                .as("this session, with its new cookie").isEqualTo(200);
+        assertThat(one.put("/api/v1/users/gina").header("Cookie", "deskmesh_session=" + renewed)
+                .header("X-DeskMesh-CSRF", session.path("csrf").asText()).json(Map.of("groups", List.of())).send().status())
+                .as("changes with the new CSRF value").isEqualTo(200);
+
+        Answer byToken = one.put("/api/v1/users/gina").token(renewed).json(Map.of("password", "gina-password-3")).send();
+        assertThat(byToken.all("Set-Cookie")).as("a caller without the cookie gets no cookie").isEmpty();
+        assertThat(one.get("/api/v1/users").token(byToken.json().path("session").path("token").asText()).send().status())
+                .isEqualTo(200);
+        Answer other = one.put("/api/v1/users/gina").token(admin).json(Map.of("password", "gina-password-4")).send();
+        assertThat(other.json().has("session")).as("an admin changing someone else gets no token of theirs").isFalse();
+    }
+
+    @Test
+    void aForwardedHttpsIsIgnoredUnlessTheOperatorTrustsAProxy() {
+        Answer a = one.post("/api/v1/auth/login").header("X-Forwarded-Proto", "https")
+                .json(Map.of("username", "user1", "password", ApiGrid.USER_PASSWORD)).send();
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.all("Set-Cookie")).hasSize(2).allSatisfy(c -> assertThat(c).doesNotContain("Secure"));
+        assertThat(a.header("Strict-Transport-Security")).isNull();
+    }
+
+    @Test
     void failedLoginsAreLimitedPerUserAndPerAddress() throws Exception {
         int perUser = grid.server(2).api().settings().userFailures();
         int perAddress = grid.server(2).api().settings().addressFailures();

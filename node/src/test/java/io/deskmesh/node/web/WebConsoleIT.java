@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web side of a real one-node grid over HTTP: pages and assets from the jar with their security
  * headers, paths that must not escape the asset folder, and the admin's live grid stream (who may open
- * it, what its events carry, a change arriving, and the stream ending at logout).
+ * it, what its events carry, a change arriving, and the stream ending at logout and when its user's
+ * password, role or account changes).
  */
 class WebConsoleIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,6 +138,40 @@ class WebConsoleIT {
                 return true;
             });
             assertThat(ended.get(30, TimeUnit.SECONDS)).as("the stream ended after logout").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsUsersPasswordChangesOrTheyAreDemotedOrDeleted() throws Exception {
+        String admin = login("admin", "admin-password-1");
+        Map<String, String> changes = Map.of(
+                "password", "{\"password\":\"a-new-password-1\"}",
+                "demotion", "{\"role\":\"user\"}",
+                "deletion", "");
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            String name = "watcher-" + change.getKey();
+            assertThat(send("POST", "/api/v1/users", admin, JSON.writeValueAsString(Map.of("name", name,
+                    "password", "watch-password-1", "role", "admin"))).statusCode()).isEqualTo(201);
+            String token = login(name, "watch-password-1");
+            HttpResponse<InputStream> r = HTTP.send(request(GridStream.PATH, token).header("Accept", "text/event-stream")
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                nextGridEvent(in);
+                if (change.getValue().isEmpty()) {
+                    assertThat(send("DELETE", "/api/v1/users/" + name, admin, null).statusCode()).isEqualTo(204);
+                } else {
+                    assertThat(send("PUT", "/api/v1/users/" + name, admin, change.getValue()).statusCode()).isEqualTo(200);
+                }
+                Future<Boolean> ended = READER.submit(() -> {
+                    while (in.readLine() != null) {
+                        // events already on their way, then the end of the stream
+                    }
+                    return true;
+                });
+                assertThat(ended).as("the stream ended within 30 s of the " + change.getKey())
+                        .succeedsWithin(Duration.ofSeconds(30));
+            }
         }
     }
 

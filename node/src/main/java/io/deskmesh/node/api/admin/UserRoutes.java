@@ -16,6 +16,8 @@ import io.deskmesh.node.api.Principal;
 import io.deskmesh.node.api.QueryParams;
 import io.deskmesh.node.api.Responses;
 import io.deskmesh.node.api.Responses.Response;
+import io.deskmesh.node.api.auth.ApiTokens;
+import io.deskmesh.node.api.auth.SessionIssuer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
@@ -32,7 +34,9 @@ import java.util.function.Consumer;
  * {@code /api/v1/users}: list, create, read, change and delete local accounts; admins only. Passwords
  * are hashed (Argon2id) on the bounded password pool and never shown; a user's groups are set in the
  * same log entry as the account, computed against the groups when applied. Changing a password ends
- * the user's tokens. Thread-safe.
+ * the user's tokens (and deleting the account all of them): a caller who changes their own password
+ * gets a new token in the answer ({@code session}), and a new session cookie when they came with one,
+ * so only their other sessions end. Thread-safe.
  */
 public final class UserRoutes implements Consumer<JavalinConfig> {
     static final Set<String> CREATE = Set.of("name", "password", "role", "groups", "site");
@@ -42,9 +46,11 @@ public final class UserRoutes implements Consumer<JavalinConfig> {
     static final int MAX_PASSWORD = 1024;
 
     private final ApiServices api;
+    private final SessionIssuer sessions;
 
-    public UserRoutes(ApiServices api) {
+    public UserRoutes(ApiServices api, SessionIssuer sessions) {
         this.api = api;
+        this.sessions = sessions;
     }
 
     @Override
@@ -114,7 +120,9 @@ public final class UserRoutes implements Consumer<JavalinConfig> {
         if (password == null && role == null && groups == null && site == null) {
             throw ApiException.invalid("nothing to change: give at least one of password, role, groups, site");
         }
-        find(api.image(), name);
+        String stampBefore = ApiTokens.stamp(find(api.image(), name));
+        boolean self = p.user().equals(name);
+        boolean https = sessions.https(ctx);
         CompletableFuture<String> hash = password == null ? CompletableFuture.completedFuture(null)
                 : api.hashing().hash(password);
         StringBuilder detail = new StringBuilder();
@@ -131,7 +139,13 @@ public final class UserRoutes implements Consumer<JavalinConfig> {
             return api.writes().submit(new AuditedWrites.Change(p, "user.update", name, detail.toString().trim()), commands);
         }).thenApply(r -> {
             ClusterImage image = api.image();
-            return Response.ok(view(image, find(image, name)));
+            UserImage after = find(image, name);
+            Map<String, Object> out = view(image, after);
+            if (self && !ApiTokens.stamp(after).equals(stampBefore)) {
+                // the caller's own token just stopped working: this session goes on with a new one
+                out.put("session", sessions.hand(ctx, sessions.claims(after), after, https, SessionIssuer.viaCookie(ctx)));
+            }
+            return Response.ok(out);
         });
     }
 

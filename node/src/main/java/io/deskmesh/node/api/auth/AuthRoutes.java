@@ -13,11 +13,7 @@ import io.deskmesh.node.api.Responses.Response;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code POST /api/v1/auth/login} and {@code POST /api/v1/auth/logout}. Login checks the password on
  * the {@link HashingPool} within the {@link LoginThrottle}'s budget, answers every failure with the
  * same 'wrong user name or password', and on success returns a token (and sets it, with its CSRF
- * value, as SameSite=Strict cookies for browsers) once the login is in the audit trail. Logout
+ * value, as cookies for browsers: {@link SessionIssuer}) once the login is in the audit trail. Logout
  * revokes the token grid-wide. Thread-safe.
  */
 public final class AuthRoutes implements Consumer<JavalinConfig> {
@@ -38,7 +34,7 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
 
     private final ApiContext context;
     private final ApiSettings settings;
-    private final ApiTokens tokens;
+    private final SessionIssuer sessions;
     private final TokenAuthenticator auth;
     private final LoginThrottle throttle;
     private final HashingPool hashing;
@@ -46,11 +42,11 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
     /** A hash with the hasher's parameters, verified for unknown users so they take as long as known ones. */
     private volatile String decoy;
 
-    public AuthRoutes(ApiContext context, ApiSettings settings, ApiTokens tokens, TokenAuthenticator auth,
+    public AuthRoutes(ApiContext context, ApiSettings settings, SessionIssuer sessions, TokenAuthenticator auth,
                       LoginThrottle throttle, HashingPool hashing, AuditedWrites writes) {
         this.context = context;
         this.settings = settings;
-        this.tokens = tokens;
+        this.sessions = sessions;
         this.auth = auth;
         this.throttle = throttle;
         this.hashing = hashing;
@@ -90,7 +86,7 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
         } catch (ApiException busy) {
             throw refunded(ticket, busy);
         }
-        boolean https = "https".equalsIgnoreCase(ctx.scheme());
+        boolean https = sessions.https(ctx);
         return checked.thenCompose(user -> {
             if (user == null) {
                 throttle.failed(ticket, context.clock().getAsLong());
@@ -99,9 +95,9 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
                 throw ApiException.unauthenticated(WRONG);
             }
             throttle.refund(ticket, context.clock().getAsLong());
-            ApiTokens.Claims claims = tokens.issue(user, context.clock().getAsLong(), settings.tokenTtl().toMillis());
+            ApiTokens.Claims claims = sessions.claims(user);
             return writes.record(user.name(), "login", "", from, true, "token " + claims.tokenId())
-                    .thenApply(recorded -> issued(ctx, claims, user, https));
+                    .thenApply(recorded -> Response.ok(sessions.hand(ctx, claims, user, https, true)));
         });
     }
 
@@ -129,32 +125,13 @@ public final class AuthRoutes implements Consumer<JavalinConfig> {
         return d;
     }
 
-    private Response issued(Context ctx, ApiTokens.Claims claims, UserImage user, boolean https) {
-        String token = tokens.encode(claims);
-        String csrf = tokens.csrf(claims.tokenId());
-        long maxAge = Math.max(0, (claims.expiresAt() - context.clock().getAsLong()) / 1000);
-        String flags = "; Path=/; Max-Age=" + maxAge + "; SameSite=Strict" + (https ? "; Secure" : "");
-        ctx.res().addHeader("Set-Cookie", TokenAuthenticator.COOKIE + "=" + token + flags + "; HttpOnly");
-        ctx.res().addHeader("Set-Cookie", TokenAuthenticator.CSRF_COOKIE + "=" + csrf + flags);
-        ctx.header("Cache-Control", "no-store");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", token);
-        out.put("user", user.name());
-        out.put("role", user.role().name().toLowerCase(Locale.ROOT));
-        out.put("expiresAt", Instant.ofEpochMilli(claims.expiresAt()).toString());
-        out.put("csrf", csrf);
-        return Response.ok(out);
-    }
-
     private CompletableFuture<Response> logout(Context ctx) {
         Principal p = auth.require(ctx);
         JsonBody.none(ctx, settings.maxBodyBytes());
+        boolean https = sessions.https(ctx);
         return writes.submit(new AuditedWrites.Change(p, "logout", p.user(), "token " + p.tokenId()),
                 List.of(new RevokeTokenCommand(p.tokenId(), p.expiresAt()))).thenApply(replies -> {
-                    boolean https = "https".equalsIgnoreCase(ctx.scheme());
-                    String flags = "; Path=/; Max-Age=0; SameSite=Strict" + (https ? "; Secure" : "");
-                    ctx.res().addHeader("Set-Cookie", TokenAuthenticator.COOKIE + "=" + flags + "; HttpOnly");
-                    ctx.res().addHeader("Set-Cookie", TokenAuthenticator.CSRF_COOKIE + "=" + flags);
+                    sessions.clear(ctx, https);
                     return Response.NO_CONTENT;
                 });
     }

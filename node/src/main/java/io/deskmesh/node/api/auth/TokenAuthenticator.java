@@ -63,7 +63,7 @@ public final class TokenAuthenticator implements Authenticator {
             throw new ApiException(403, "CSRF", "a request authenticated by the session cookie that changes something"
                     + " must carry the header " + CSRF_HEADER + " with the 'csrf' value login returned");
         }
-        Principal p = new Principal(user.name(), user.role(), claims.tokenId(), claims.expiresAt(), ctx.ip());
+        Principal p = new Principal(user.name(), user.role(), claims.tokenId(), claims.expiresAt(), ctx.ip(), claims.stamp());
         ctx.attribute(ATTRIBUTE, p);
         return p;
     }
@@ -79,8 +79,8 @@ public final class TokenAuthenticator implements Authenticator {
         if (p.expiresAt() <= context.clock().getAsLong() || image.audit().revoked(p.tokenId())) {
             return Optional.empty();
         }
-        return image.accounts().user(p.user()).map(u -> new Principal(u.name(), u.role(), p.tokenId(), p.expiresAt(),
-                p.from()));
+        return image.accounts().user(p.user()).filter(u -> ApiTokens.stamp(u).equals(p.stamp()))
+                .map(u -> new Principal(u.name(), u.role(), p.tokenId(), p.expiresAt(), p.from(), p.stamp()));
     }
 
     /** A valid token's claims with its user, both read from one image. */

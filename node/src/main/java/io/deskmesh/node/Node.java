@@ -105,11 +105,12 @@ public final class Node implements AutoCloseable {
             sim.attachConsoleServer(consoleServer);
             this.driver = sim;
         }
-        this.store = new LocalImageStore(config.dataDir().resolve("images"));
+        this.store = new LocalImageStore(config.dataDir().resolve("images"), java.time.Clock.systemUTC(),
+                new DriverLandingHook(driver.baseImages()));
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
-        this.replicas = new StoreReplicas(store, fetcher);
+        this.replicas = new StoreReplicas(store, fetcher, driver.baseImages());
         this.reconciler = new Reconciler(config.name(), config.http(), driver, replicas,
                 this::timedSubmit, System::currentTimeMillis, raft::image, 4, new UserHomes(config.dataDir().resolve("users"),
                 driver instanceof LibvirtDriver l && LibvirtConfig.QEMU_SYSTEM.equals(l.config().uri())
@@ -185,6 +186,10 @@ public final class Node implements AutoCloseable {
     }
 
     private void run(boolean fresh) throws Exception {
+        // Before the reconciler may base a VM on a landed version, the hypervisor has it as its own again.
+        for (var failed : store.customizeLanded()) {
+            LOG.warn("base image {} is not usable on this server yet: {}", failed.ref(), failed.getMessage());
+        }
         http.start();
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);

@@ -65,8 +65,6 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** How often the sim's in-process agents send a heartbeat (the reference agent's default too). */
     static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(2);
-    /** A ready agent silent this long gets its VM marked unhealthy (five missed heartbeats). */
-    public static final Duration AGENT_SILENT_AFTER = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final NodeIdentity identity;
@@ -118,7 +116,7 @@ public final class Node implements AutoCloseable {
         AgentChannels channels = driver instanceof LibvirtDriver libvirt ? new UnixSocketAgentChannels(libvirt)
                 : new SimAgentChannels(driver, AGENT_HEARTBEAT);
         this.agents = new AgentMonitor(config.name(), channels, raft::image, this::timedSubmit, System::currentTimeMillis,
-                AGENT_SILENT_AFTER);
+                config.agentSilence());
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
         HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands),
                 reconciler::placeForOwner);

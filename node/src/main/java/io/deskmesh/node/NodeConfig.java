@@ -31,11 +31,25 @@ import java.util.regex.Pattern;
  * @param domainType   with {@code --driver libvirt}: {@code kvm}, {@code qemu} (TCG) or {@code auto}
  *                     (the default: see {@link io.deskmesh.hypervisor.libvirt.HostVirtualization});
  *                     null with {@code sim}
+ * @param agentSilence how long a VM's desktop agent, once heard, may stay silent before the VM is
+ *                     marked unhealthy and replaced ({@code --agent-silence-seconds}); null: 10 s
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
                          String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
-                         String libvirtUri, String domainType) {
+                         String libvirtUri, String domainType, Duration agentSilence) {
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
+    /** Agents heartbeat every 2 s: a limit of 5 s lets two beats go missing before a VM is judged. */
+    public static final Duration MIN_AGENT_SILENCE = Duration.ofSeconds(5);
+    public static final Duration MAX_AGENT_SILENCE = Duration.ofHours(1);
+    public static final Duration DEFAULT_AGENT_SILENCE = Duration.ofSeconds(10);
+
+    /** A configuration with the default agent silence limit. */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
+                      String libvirtUri, String domainType) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword,
+                libvirtUri, domainType, null);
+    }
     public static final String AUTO_DOMAIN_TYPE = "auto";
 
     /** Without an admin password: a bootstrapping node generates one. */
@@ -97,6 +111,12 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         if (missingAfter.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--missing-after " + missingAfter.toMillis() + " ms is too short: use 1 s or more");
         }
+        agentSilence = agentSilence == null ? DEFAULT_AGENT_SILENCE : agentSilence;
+        if (agentSilence.compareTo(MIN_AGENT_SILENCE) < 0 || agentSilence.compareTo(MAX_AGENT_SILENCE) > 0) {
+            throw new IllegalArgumentException("--agent-silence-seconds " + agentSilence.toSeconds() + " is out of range:"
+                    + " desktop agents heartbeat every 2 s, so use " + MIN_AGENT_SILENCE.toSeconds() + " to "
+                    + MAX_AGENT_SILENCE.toSeconds() + " seconds (default " + DEFAULT_AGENT_SILENCE.toSeconds() + ")");
+        }
         if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 1024)) {
             throw new IllegalArgumentException("--admin-password is " + adminPassword.length() + " characters long: use 8 to 1024");
         }
@@ -105,13 +125,13 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
-                libvirtUri, domainType);
+                libvirtUri, domainType, agentSilence);
     }
 
     /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
     public NodeConfig withLibvirt(String uri, String type) {
         return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
-                adminPassword, uri, type);
+                adminPassword, uri, type, agentSilence);
     }
 
     /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
@@ -142,6 +162,7 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                 + ", driver=" + driver
                 + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
                 + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
+                + ", agentSilence=" + agentSilence
                 + (adminPassword == null ? "" : ", adminPassword=(set)") + "]";
     }
 

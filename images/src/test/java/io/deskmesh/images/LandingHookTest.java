@@ -131,6 +131,23 @@ class LandingHookTest {
     }
 
     @Test
+    void aWholeCopyTheHookRefusesIsNotKeptAndNotFetchedAgain() throws IOException {
+        ImageVersionImage one = source.importFile(v1, V1, 0, "office").toVersionImage(0);
+        hook.refusal = new ImageCustomizationException(V1, "a raw disk, not qcow2", null, false);
+        TestPeer peer = TestPeer.serving(source, closeables);
+        ImageFetcher f = new ImageFetcher(local, FAST);
+        closeables.add(f);
+
+        assertThatThrownBy(() -> f.transfer(peer.base(), one, TransferProgress.NONE, new Cancellation()))
+                .isInstanceOfSatisfying(TransferException.class,
+                        e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.REFUSED_HERE))
+                .hasMessageContaining("a raw disk, not qcow2");
+
+        assertThat(local.has(V1)).isFalse();
+        assertThat(peer.requests()).hasSize(1);
+    }
+
+    @Test
     void anUploadTheHookRefusesIsNotKept() {
         hook.refusal = new ImageCustomizationException(V1, "libvirt did not answer", null, true);
 

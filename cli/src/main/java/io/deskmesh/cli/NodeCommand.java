@@ -73,6 +73,10 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--missing-after", description = "Seconds without an answer before a server is recorded missing (default 5).")
     Integer missingAfter;
 
+    @Option(names = "--agent-silence-seconds", description = {"Seconds a VM's desktop agent, once heard, may stay silent",
+            "before the VM is marked unhealthy and replaced (5 to 3600, default 10; agents heartbeat every 2 s)."})
+    Integer agentSilence;
+
     @Option(names = "--admin-password", defaultValue = "${env:DESKMESH_ADMIN_PASSWORD}",
             description = {"Password of the grid's first admin ('admin'), created when this node bootstraps a grid;",
                     "default: $DESKMESH_ADMIN_PASSWORD, else generated and printed once. Ignored when joining."})
@@ -91,7 +95,9 @@ public final class NodeCommand implements Callable<Integer> {
                     orDefault(pick(hypervisor.driver, file, "driver"), "sim"), pick(site, file, "site"), cap,
                     Duration.ofSeconds(intOf(missingAfter, file, "missing-after", 5)),
                     pick(adminPassword, file, "admin-password"), pick(hypervisor.libvirtUri, file, "libvirt-uri"),
-                    pick(hypervisor.domainType, file, "domain-type"))
+                    pick(hypervisor.domainType, file, "domain-type"),
+                    Duration.ofSeconds(intOf(agentSilence, file, "agent-silence-seconds",
+                            (int) NodeConfig.DEFAULT_AGENT_SILENCE.toSeconds())))
                     .withTrustForwardedProto(booleanOf(trustForwardedProto, file, "trust-forwarded-proto"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -137,7 +143,8 @@ public final class NodeCommand implements Callable<Integer> {
             }
             for (String key : p.stringPropertyNames()) {
                 if (!java.util.Set.of("name", "data", "http", "peer", "join", "token", "driver", "site", "sim-cpus",
-                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type", "trust-forwarded-proto").contains(key)) {
+                        "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type",
+                        "agent-silence-seconds", "trust-forwarded-proto").contains(key)) {
                     throw new IllegalArgumentException("--config " + file + ": unknown key '" + key + "'");
                 }
             }

@@ -71,6 +71,20 @@ class CliTest {
     }
 
     @Test
+    void aNodeRefusesAnAgentSilenceLimitOutsideItsRangeBeforeStarting() {
+        Run r = run("node", "--name", "n1", "--data", "/nonexistent/deskmesh-cli-test", "--http", "127.0.0.1:1",
+                "--peer", "127.0.0.1:2", "--agent-silence-seconds", "3");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--agent-silence-seconds 3 is out of range").contains("5 to 3600");
+
+        Run word = run("node", "--name", "n1", "--data", "/nonexistent/deskmesh-cli-test", "--http", "127.0.0.1:1",
+                "--peer", "127.0.0.1:2", "--agent-silence-seconds", "ten");
+        assertThat(word.exitCode()).isEqualTo(2);
+        assertThat(word.err()).contains("--agent-silence-seconds").contains("'ten'");
+    }
+
+    @Test
     void unknownOptionExitsWithTwoAndNamesTheOption() {
         Run r = run("--bogus");
 

@@ -11,7 +11,7 @@ package io.deskmesh.hypervisor;
 public abstract sealed class DriverException extends RuntimeException
         permits VmNotFoundException, VmAlreadyExistsException, InvalidVmSpecException,
         InvalidVmStateException, InsufficientCapacityException, HostUnavailableException,
-        VmStartFailedException {
+        VmStartFailedException, BaseImageRefusedException {
 
     protected DriverException(String message) {
         super(message);

@@ -104,6 +104,14 @@ public interface HypervisorDriver extends AutoCloseable {
     Optional<ConsoleAddress> console(String vmId);
 
     /**
+     * What this driver does to a base image version as it lands on the host (see
+     * {@link BaseImageCustomizer}); {@link BaseImageCustomizer#NONE} unless the driver needs more.
+     */
+    default BaseImageCustomizer baseImages() {
+        return BaseImageCustomizer.NONE;
+    }
+
+    /**
      * Releases the driver's resources; on a real host the VMs keep running. Afterwards every call
      * throws {@link HostUnavailableException}. Idempotent.
      */

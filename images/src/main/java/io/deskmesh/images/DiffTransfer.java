@@ -74,6 +74,9 @@ final class DiffTransfer {
                 return Optional.of(apply(staged));
             } catch (ImageIntegrityException e) {
                 return fallBack("the rebuilt version failed verification (" + e.getMessage() + ")");
+            } catch (ImageCustomizationException e) {
+                // The bytes were right: fetching them whole would be refused the same way.
+                throw PeerTransfer.refusedHere(peer, ref, e);
             } catch (IOException | RuntimeException e) {
                 staged.abort();
                 if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {

@@ -8,7 +8,7 @@ package io.deskmesh.images;
  */
 public abstract sealed class ImageException extends RuntimeException
         permits ImageNotFoundException, ImageAlreadyExistsException, ImageIntegrityException, ImageFormatException,
-        TransferException {
+        TransferException, ImageCustomizationException {
 
     protected ImageException(String message) {
         super(message);

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * &lt;root&gt;/&lt;image&gt;/&lt;version&gt;/disk.qcow2       landed disk, never changed
  * &lt;root&gt;/&lt;image&gt;/&lt;version&gt;/manifest.json    its manifest
+ * &lt;root&gt;/&lt;image&gt;/&lt;version&gt;/local/           this server's descriptors of it (the {@link LandingHook}'s)
  * &lt;root&gt;/.staging/&lt;image&gt;@&lt;version&gt;.part      partial incoming transfer (kept across restarts)
  * &lt;root&gt;/.staging/&lt;image&gt;@&lt;version&gt;.expect    what that partial file must become
  * &lt;root&gt;/.staging/work-&lt;uuid&gt;/                 a version being assembled or deleted
@@ -46,6 +47,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Deletion renames it back under {@code .staging} before removing it. Leftover {@code work-}
  * directories are removed at start.
  *
+ * <p>Every version that lands is handed to the store's {@link LandingHook} once published; if the
+ * hook refuses it, the version is deleted again and the caller gets an
+ * {@link ImageCustomizationException}.
+ *
  * <p>Safety: names are validated by {@link ImageNames} and every path is checked to stay inside
  * the root; symbolic links anywhere below the root are never followed — a version reached
  * through one is treated as absent and is neither served nor written through.
@@ -54,6 +59,7 @@ public final class LocalImageStore implements ImageStore {
     static final String DISK = "disk.qcow2";
     static final String MANIFEST = "manifest.json";
     static final String STAGING = ".staging";
+    static final String LOCAL = "local";
     private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
 
     private final Path root;
@@ -64,6 +70,7 @@ public final class LocalImageStore implements ImageStore {
     /** Refs with an open {@link StagedTransfer}. */
     private final Set<ImageRef> claimed = ConcurrentHashMap.newKeySet();
     private final DiffCache diffs;
+    private final LandingHook hook;
 
     /** A store at {@code root}, created if missing, stamping imports with the system clock. */
     public LocalImageStore(Path root) {
@@ -71,7 +78,13 @@ public final class LocalImageStore implements ImageStore {
     }
 
     public LocalImageStore(Path root, Clock clock) {
+        this(root, clock, LandingHook.NONE);
+    }
+
+    /** A store whose landed versions are customised for this server by {@code hook}. */
+    public LocalImageStore(Path root, Clock clock, LandingHook hook) {
         this.clock = clock;
+        this.hook = java.util.Objects.requireNonNull(hook, "hook");
         try {
             Files.createDirectories(root);
             this.root = root.toRealPath();
@@ -197,6 +210,13 @@ public final class LocalImageStore implements ImageStore {
     public void delete(ImageRef ref) {
         diffs.forget(ref);
         ImageNames.requireValid(ref);
+        if (has(ref)) {
+            try {
+                hook.removing(ref);
+            } catch (RuntimeException e) {
+                log.warn("deleting {} although this server could not undo its customisation: {}", ref, e.getMessage());
+            }
+        }
         Path trash = staging.resolve("work-" + UUID.randomUUID());
         synchronized (publishLock) {
             Path dir = versionDirectory(ref);
@@ -396,6 +416,60 @@ public final class LocalImageStore implements ImageStore {
                 throw new ImageAlreadyExistsException(ref, "unknown");
             }
             FileOps.fsyncDirectory(imageDir);
+        }
+        customize(m, true);
+    }
+
+    /**
+     * Hands every landed version to the hook again (the node does this at start: a hypervisor may
+     * have lost what the hook registered, or a version may have landed before the hook ran). A
+     * version whose disk the hook refuses is deleted; one it could not handle because this server
+     * failed (its hypervisor is down) is kept for the next try.
+     *
+     * @return the versions that could not be customised now, each with the reason
+     */
+    public List<ImageCustomizationException> customizeLanded() {
+        List<ImageCustomizationException> failed = new ArrayList<>();
+        for (ImageManifest m : list()) {
+            try {
+                customize(m, false);
+            } catch (ImageCustomizationException e) {
+                failed.add(e);
+            }
+        }
+        return List.copyOf(failed);
+    }
+
+    /**
+     * Runs the hook on a landed version. A refusal of the disk deletes the version; so does any
+     * failure of a version just arriving, which must not stay landed but unusable (the next fetch
+     * would find it present and never customise it).
+     */
+    private void customize(ImageManifest m, boolean arriving) {
+        ImageRef ref = m.ref();
+        Path dir = versionDirectory(ref);
+        long started = System.nanoTime();
+        try {
+            Path local = dir.resolve(LOCAL);
+            if (Files.isSymbolicLink(local)) {
+                throw new IllegalArgumentException(local + " is a symbolic link; the store never writes through links");
+            }
+            Files.createDirectories(local);
+            hook.landed(m, dir.resolve(DISK), local);
+        } catch (ImageCustomizationException e) {
+            if (arriving || !e.hostFault()) {
+                delete(ref);
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (arriving) {
+                delete(ref);
+            }
+            throw new ImageCustomizationException(ref, "cannot prepare " + ref + " for this server: " + e.getMessage(),
+                    e, true);
+        }
+        if (hook != LandingHook.NONE) {
+            log.info("base image {} customised for this server in {} ms", ref, (System.nanoTime() - started) / 1_000_000);
         }
     }
 

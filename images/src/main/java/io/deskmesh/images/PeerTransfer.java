@@ -105,9 +105,17 @@ final class PeerTransfer {
         } catch (ImageIntegrityException e) {
             throw new TransferException(Reason.INTEGRITY, peer, ref, "could not fetch " + ref + " from " + peer
                     + ": " + e.getMessage(), e);
+        } catch (ImageCustomizationException e) {
+            throw refusedHere(peer, ref, e);
         } catch (UncheckedIOException e) {
             throw fail(Reason.IO, "the local image store failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A version that arrived intact but that this server's hypervisor would not take. */
+    static TransferException refusedHere(URI peer, ImageRef ref, ImageCustomizationException e) {
+        return new TransferException(Reason.REFUSED_HERE, peer, ref, "fetched " + ref + " from " + peer
+                + " intact, but did not keep it: " + e.getMessage(), e);
     }
 
     /** One request for the missing bytes; returns once all have arrived. */
@@ -310,6 +318,7 @@ final class PeerTransfer {
             case NOT_FOUND_ON_PEER -> "fetch it from a server that has it landed";
             case REFUSED_BY_PEER -> "check that this node and the peer use the same grid token";
             case INTEGRITY -> "the partial copy was deleted; fetch it again, preferably from another replica";
+            case REFUSED_HERE -> "see why above";
             case CANCELLED, IO -> "the " + safePresent() + " bytes received so far are kept and the next fetch"
                     + " resumes from them";
         };

@@ -20,6 +20,11 @@ public final class TransferException extends ImageException {
         REFUSED_BY_PEER,
         /** The bytes did not match the registered size or SHA-256; the partial copy is deleted. */
         INTEGRITY,
+        /**
+         * The bytes arrived as registered, but this server's hypervisor cannot use the disk or did
+         * not answer ({@link ImageCustomizationException} is the cause); the copy is not kept.
+         */
+        REFUSED_HERE,
         /** Cancelled through {@link Cancellation}; the partial copy is kept for a resume. */
         CANCELLED,
         /** The connection broke or the peer failed repeatedly, or the local store could not write. */

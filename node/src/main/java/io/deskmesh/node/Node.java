@@ -65,8 +65,6 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** How often the sim's in-process agents send a heartbeat (the reference agent's default too). */
     static final Duration AGENT_HEARTBEAT = Duration.ofSeconds(2);
-    /** A ready agent silent this long gets its VM marked unhealthy (five missed heartbeats). */
-    public static final Duration AGENT_SILENT_AFTER = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final NodeIdentity identity;
@@ -105,11 +103,12 @@ public final class Node implements AutoCloseable {
             sim.attachConsoleServer(consoleServer);
             this.driver = sim;
         }
-        this.store = new LocalImageStore(config.dataDir().resolve("images"));
+        this.store = new LocalImageStore(config.dataDir().resolve("images"), java.time.Clock.systemUTC(),
+                new DriverLandingHook(driver.baseImages()));
         this.fetcher = new ImageFetcher(store, FetchConfig.defaults().withBearerToken(identity.token()));
         this.metrics = new NodeMetrics(config.name(), () -> raft.image().index(), raft::isLeader,
                 () -> reconciler().actionsStarted(), () -> reconciler().actionsFailed());
-        this.replicas = new StoreReplicas(store, fetcher);
+        this.replicas = new StoreReplicas(store, fetcher, driver.baseImages());
         this.reconciler = new Reconciler(config.name(), config.http(), driver, replicas,
                 this::timedSubmit, System::currentTimeMillis, raft::image, 4, new UserHomes(config.dataDir().resolve("users"),
                 driver instanceof LibvirtDriver l && LibvirtConfig.QEMU_SYSTEM.equals(l.config().uri())
@@ -117,7 +116,7 @@ public final class Node implements AutoCloseable {
         AgentChannels channels = driver instanceof LibvirtDriver libvirt ? new UnixSocketAgentChannels(libvirt)
                 : new SimAgentChannels(driver, AGENT_HEARTBEAT);
         this.agents = new AgentMonitor(config.name(), channels, raft::image, this::timedSubmit, System::currentTimeMillis,
-                AGENT_SILENT_AFTER);
+                config.agentSilence());
         this.failures = new FailureDetector(config.name(), raft, config.missingAfter(), System::currentTimeMillis);
         HostPreparer host = new HostPreparer(config.name(), driver, raft::image, commands -> raft.submitter().submitAll(commands),
                 reconciler::placeForOwner);
@@ -186,6 +185,10 @@ public final class Node implements AutoCloseable {
     }
 
     private void run(boolean fresh) throws Exception {
+        // Before the reconciler may base a VM on a landed version, the hypervisor has it as its own again.
+        for (var failed : store.customizeLanded()) {
+            LOG.warn("base image {} is not usable on this server yet: {}", failed.ref(), failed.getMessage());
+        }
         http.start();
         raft.addImageListener(broker::onImage); // first: connects wait on it
         raft.addImageListener(metrics::onImage);

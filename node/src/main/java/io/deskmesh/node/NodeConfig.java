@@ -31,14 +31,28 @@ import java.util.regex.Pattern;
  * @param domainType   with {@code --driver libvirt}: {@code kvm}, {@code qemu} (TCG) or {@code auto}
  *                     (the default: see {@link io.deskmesh.hypervisor.libvirt.HostVirtualization});
  *                     null with {@code sim}
+ * @param agentSilence how long a VM's desktop agent, once heard, may stay silent before the VM is
+ *                     marked unhealthy and replaced ({@code --agent-silence-seconds}); null: 10 s
  * @param trustForwardedProto whether a request's {@code X-Forwarded-Proto} header tells how the browser
  *                     reached the grid: only behind a TLS proxy that sets it (and strips it from clients);
  *                     it makes the session cookie {@code Secure}
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
                          String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
-                         String libvirtUri, String domainType, boolean trustForwardedProto) {
+                         String libvirtUri, String domainType, Duration agentSilence, boolean trustForwardedProto) {
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
+    /** Agents heartbeat every 2 s: a limit of 5 s lets two beats go missing before a VM is judged. */
+    public static final Duration MIN_AGENT_SILENCE = Duration.ofSeconds(5);
+    public static final Duration MAX_AGENT_SILENCE = Duration.ofHours(1);
+    public static final Duration DEFAULT_AGENT_SILENCE = Duration.ofSeconds(10);
+
+    /** Trusting no proxy's {@code X-Forwarded-Proto}. */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
+                      String libvirtUri, String domainType, Duration agentSilence) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword,
+                libvirtUri, domainType, agentSilence, false);
+    }
     public static final String AUTO_DOMAIN_TYPE = "auto";
 
     /** Without an admin password: a bootstrapping node generates one. */
@@ -53,12 +67,12 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, null, null);
     }
 
-    /** Trusting no proxy's {@code X-Forwarded-Proto}. */
+    /** With the default agent silence limit, trusting no proxy's {@code X-Forwarded-Proto}. */
     public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
                       String site, Capacity simCapacity, Duration missingAfter, String adminPassword, String libvirtUri,
                       String domainType) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, libvirtUri,
-                domainType, false);
+                domainType, null, false);
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -108,6 +122,12 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         if (missingAfter.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--missing-after " + missingAfter.toMillis() + " ms is too short: use 1 s or more");
         }
+        agentSilence = agentSilence == null ? DEFAULT_AGENT_SILENCE : agentSilence;
+        if (agentSilence.compareTo(MIN_AGENT_SILENCE) < 0 || agentSilence.compareTo(MAX_AGENT_SILENCE) > 0) {
+            throw new IllegalArgumentException("--agent-silence-seconds " + agentSilence.toSeconds() + " is out of range:"
+                    + " desktop agents heartbeat every 2 s, so use " + MIN_AGENT_SILENCE.toSeconds() + " to "
+                    + MAX_AGENT_SILENCE.toSeconds() + " seconds (default " + DEFAULT_AGENT_SILENCE.toSeconds() + ")");
+        }
         if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 1024)) {
             throw new IllegalArgumentException("--admin-password is " + adminPassword.length() + " characters long: use 8 to 1024");
         }
@@ -116,19 +136,19 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
-                libvirtUri, domainType, trustForwardedProto);
+                libvirtUri, domainType, agentSilence, trustForwardedProto);
     }
 
     /** The same configuration, trusting (or not) the {@code X-Forwarded-Proto} of a TLS proxy in front. */
     public NodeConfig withTrustForwardedProto(boolean trust) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter,
-                adminPassword, libvirtUri, domainType, trust);
+                adminPassword, libvirtUri, domainType, agentSilence, trust);
     }
 
     /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
     public NodeConfig withLibvirt(String uri, String type) {
         return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
-                adminPassword, uri, type, trustForwardedProto);
+                adminPassword, uri, type, agentSilence, trustForwardedProto);
     }
 
     /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
@@ -159,6 +179,7 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                 + ", driver=" + driver
                 + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
                 + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
+                + ", agentSilence=" + agentSilence
                 + (adminPassword == null ? "" : ", adminPassword=(set)")
                 + (trustForwardedProto ? ", trustForwardedProto=true" : "") + "]";
     }

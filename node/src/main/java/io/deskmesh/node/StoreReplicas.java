@@ -1,5 +1,6 @@
 package io.deskmesh.node;
 
+import io.deskmesh.hypervisor.BaseImageCustomizer;
 import io.deskmesh.images.Cancellation;
 import io.deskmesh.images.FetchReport;
 import io.deskmesh.images.ImageFetcher;
@@ -25,11 +26,13 @@ final class StoreReplicas implements ReplicaStore {
     private static final Logger LOG = LoggerFactory.getLogger(StoreReplicas.class);
     private final ImageStore store;
     private final ImageFetcher fetcher;
+    private final BaseImageCustomizer customizer;
     private final Map<FetchReport.Mode, AtomicLong[]> totals = new EnumMap<>(FetchReport.Mode.class);
 
-    StoreReplicas(ImageStore store, ImageFetcher fetcher) {
+    StoreReplicas(ImageStore store, ImageFetcher fetcher, BaseImageCustomizer customizer) {
         this.store = store;
         this.fetcher = fetcher;
+        this.customizer = customizer;
         for (FetchReport.Mode m : FetchReport.Mode.values()) {
             totals.put(m, new AtomicLong[]{new AtomicLong(), new AtomicLong(), new AtomicLong()});
         }
@@ -42,7 +45,9 @@ final class StoreReplicas implements ReplicaStore {
 
     @Override
     public Path diskPath(ImageRef ref) {
-        return store.has(ref) ? store.diskPath(ref) : Path.of("/nonexistent", ref.image(), Integer.toString(ref.version()));
+        // VMs are based on the file the driver made of the landed version (a libvirt volume), not the store's.
+        return store.has(ref) ? customizer.basePath(ref.image(), ref.version(), store.diskPath(ref))
+                : Path.of("/nonexistent", ref.image(), Integer.toString(ref.version()));
     }
 
     @Override

@@ -13,10 +13,12 @@ import io.deskmesh.images.ImageManifest;
 import io.deskmesh.model.command.CreateGrantCommand;
 import io.deskmesh.model.command.CreateTemplateCommand;
 import io.deskmesh.model.command.CreateUserCommand;
+import io.deskmesh.model.image.SessionImage;
 import io.deskmesh.model.image.VmImage;
 import io.deskmesh.model.record.DesiredVms;
 import io.deskmesh.model.record.PoolKind;
 import io.deskmesh.model.record.Role;
+import io.deskmesh.model.record.SessionState;
 import io.deskmesh.model.record.TemplateSpec;
 import io.deskmesh.model.record.VmState;
 import io.deskmesh.node.agent.AgentEvent;
@@ -53,7 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  * TCG guests built from the tiny guest ({@code scripts/build-tiny-guest.sh}). Two nodes: the base
  * image is imported on node 1 and must replicate to node 2 byte for byte; three VMs boot and their
  * agents report ready over virtio-serial; a user's console answers with an RFB banner through the
- * node's WebSocket proxy; a VM whose agent is stopped is marked unhealthy and replaced. One node: a
+ * node's WebSocket proxy; node 2 holds the image as a volume of its own storage pool and bases its
+ * VMs on it; a login and a logout reported by the guest's agent connect and end the user's session;
+ * a VM whose agent is stopped is marked unhealthy and replaced. One node: a
  * persistent desktop runs from its owner's home.
  *
  * <p>Never skipped: without libvirtd it fails and says how to set libvirt up. Domains it made are
@@ -104,14 +108,19 @@ class LibvirtGridIT {
                 node1.image().images().replicas(GUEST).containsKey(node2.name())
                         && node1.image().images().replicas(GUEST).get(node2.name()).landed());
         assertThat(sha256(node2.imageStore().diskPath(GUEST))).as("node 2's copy").isEqualTo(imported.sha256());
+        assertCustomisedOnArrival(node2, 2);
 
         grid.await("3 VMs whose agents are ready", BOOT_DEADLINE, () -> grid.readyVms().size() >= 3);
         Set<String> first = grid.readyVms();
+        assertVmsBasedOnTheirHostsVolume(node1, 1);
+        assertVmsBasedOnTheirHostsVolume(node2, 2);
 
         token = ApiLogin.token(node1, "alice", PASSWORD);
         JsonNode session = connect(node1, "tiny");
-        String ticketUrl = ticket(node1, session.path("sessionId").asText());
+        String sessionId = session.path("sessionId").asText();
+        String ticketUrl = ticket(node1, sessionId);
         assertThat(rfbBanner(node1, ticketUrl)).matches("RFB 003\\.00[0-9]\n");
+        loginAndLogoutInTheGuestUpdateTheSession(node1, sessionId, session.path("vm").asText());
 
         String victim = first.stream().filter(vm -> !vm.equals(session.path("vm").asText())).findFirst().orElseThrow();
         Node host = grid.hosting(victim);
@@ -149,6 +158,57 @@ class LibvirtGridIT {
                 .isEqualTo(QemuUser.ofSystemInstance().orElse("root"));
         grid.await("alice's desktop boots from her home and its agent is ready", BOOT_DEADLINE,
                 () -> grid.readyVms().contains(vm));
+    }
+
+    /**
+     * The version landed on node 2 as a volume of node 2's own storage pool (the verified file
+     * itself), described in the version's local directory: skip the customisation on arrival and
+     * neither exists.
+     */
+    private void assertCustomisedOnArrival(Node node, int i) throws Exception {
+        Path disk = node.imageStore().diskPath(GUEST);
+        Path volume = volume(i);
+        assertThat(node.driver().baseImages().basePath(GUEST.image(), GUEST.version(), disk)).isEqualTo(volume);
+        assertThat(Files.isSameFile(volume, disk)).as("the volume is the verified file itself").isTrue();
+        assertThat(disk.resolveSibling("local").resolve("libvirt-volume.xml")).content()
+                .contains("<path>" + volume + "</path>").contains("<format type='qcow2'/>");
+    }
+
+    /** Every VM a node defined is based on the node's own volume of the image, never on the store's file. */
+    private void assertVmsBasedOnTheirHostsVolume(Node node, int i) {
+        for (var vm : node.driver().list()) {
+            assertThat(node.driver().definition(vm.vmId()).map(d -> d.baseImage()))
+                    .as("base image of VM %s on node %d", vm.vmId(), i).contains(volume(i));
+        }
+    }
+
+    private Path volume(int i) {
+        return grid.dataDir(i).resolve("vms").resolve("base").resolve(GUEST.image() + "@" + GUEST.version() + ".qcow2");
+    }
+
+    /**
+     * The reference agent in alice's desktop reports a login and then a logout (asked by the host,
+     * standing in for alice at the desktop): the login records her disconnected session connected,
+     * the logout ends it.
+     */
+    private void loginAndLogoutInTheGuestUpdateTheSession(Node node, String sessionId, String vm) throws Exception {
+        HttpResponse<String> disconnected = post(node, "/api/v1/sessions/" + sessionId + "/disconnect");
+        assertThat(disconnected.statusCode()).as(disconnected.body()).isBetween(200, 204);
+        grid.await("session " + sessionId + " disconnected", Duration.ofSeconds(30), () -> sessionState(node, sessionId)
+                .equals(Optional.of(SessionState.DISCONNECTED)));
+        Node host = grid.hosting(vm);
+
+        assertThat(host.agents().send(vm, AgentEvent.report(AgentEvent.Kind.LOGIN, "alice"))).isTrue();
+        grid.await("alice's login in the guest connects session " + sessionId, Duration.ofSeconds(30),
+                () -> sessionState(node, sessionId).equals(Optional.of(SessionState.CONNECTED)));
+
+        assertThat(host.agents().send(vm, AgentEvent.report(AgentEvent.Kind.LOGOUT, "alice"))).isTrue();
+        grid.await("alice's logout in the guest ends session " + sessionId, Duration.ofSeconds(30),
+                () -> sessionState(node, sessionId).isEmpty());
+    }
+
+    private static Optional<SessionState> sessionState(Node node, String sessionId) {
+        return node.image().sessions().get(sessionId).map(SessionImage::state);
     }
 
     private static void grantAlice(Node node, String template) throws Exception {

@@ -22,8 +22,8 @@ import org.libvirt.Domain;
 /**
  * Nodes on loopback with {@code --driver libvirt} on {@code qemu:///system} (TCG guests), for the
  * real-QEMU tests: starts them under one run-unique name prefix, imports the tiny guest, says which
- * VMs' agents are ready, and on close stops the nodes and destroys and undefines every domain of
- * the run. Not thread-safe.
+ * VMs' agents are ready, and on close stops the nodes and destroys and undefines every domain and
+ * storage pool of the run. Not thread-safe.
  */
 final class LibvirtNodes implements AutoCloseable {
     static final ImageRef GUEST = new ImageRef("tiny-guest", 1);
@@ -145,6 +145,30 @@ final class LibvirtNodes implements AutoCloseable {
         }
         nodes.clear();
         removeDomains("dm-" + run + "-");
+        removePools("dm-" + run + "-");
+    }
+
+    /** The nodes' base image storage pools (see LibvirtBaseImages), which outlive the nodes by design. */
+    private static void removePools(String prefix) {
+        try {
+            Connect c = new Connect("qemu:///system", false);
+            try {
+                for (String name : c.listStoragePools()) {
+                    if (name.startsWith(prefix)) {
+                        c.storagePoolLookupByName(name).destroy();
+                    }
+                }
+                for (String name : c.listDefinedStoragePools()) {
+                    if (name.startsWith(prefix)) {
+                        c.storagePoolLookupByName(name).undefine();
+                    }
+                }
+            } finally {
+                c.close();
+            }
+        } catch (Exception | LinkageError e) {
+            System.err.println("could not remove storage pools " + prefix + "*: " + e);
+        }
     }
 
     private static void removeDomains(String prefix) {

@@ -44,6 +44,25 @@ class NodeConfigTest {
     }
 
     @Test
+    void theAgentSilenceLimitDefaultsToTenSecondsAndMustLeaveRoomForMissedHeartbeats() {
+        assertThat(config("sim", null, null).agentSilence()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(silence(Duration.ofSeconds(5)).agentSilence()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(silence(Duration.ofSeconds(3600)).agentSilence()).isEqualTo(Duration.ofHours(1));
+        assertThat(silence(Duration.ofSeconds(30)).withAdminPassword("password-1").agentSilence())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(silence(Duration.ofSeconds(30)).toString()).contains("agentSilence=PT30S");
+        assertThatThrownBy(() -> silence(Duration.ofSeconds(4)))
+                .hasMessageContaining("--agent-silence-seconds 4 is out of range").hasMessageContaining("5 to 3600");
+        assertThatThrownBy(() -> silence(Duration.ofSeconds(3601))).hasMessageContaining("3601");
+        assertThatThrownBy(() -> silence(Duration.ofSeconds(-1))).hasMessageContaining("-1");
+    }
+
+    private NodeConfig silence(Duration limit) {
+        return new NodeConfig("node1", dir.resolve("d"), "127.0.0.1:8080", "127.0.0.1:9080", null, null, "sim", "",
+                null, Duration.ofSeconds(5), null, null, null, limit);
+    }
+
+    @Test
     void domainPrefixesCarryTheServerNameAndStayShort() {
         assertThat(HypervisorSetup.domainPrefix("node1")).isEqualTo("dm-node1-");
         String longName = "a".repeat(40);

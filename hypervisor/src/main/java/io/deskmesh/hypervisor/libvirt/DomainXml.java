@@ -169,7 +169,8 @@ public final class DomainXml {
         return Optional.empty();
     }
 
-    private static Element parseXml(String xml) {
+    /** Parses XML that libvirt returned, refusing DTDs. */
+    static Element parseXml(String xml) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -180,7 +181,7 @@ public final class DomainXml {
             Document doc = builder.parse(new InputSource(new StringReader(xml)));
             return doc.getDocumentElement();
         } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new IllegalArgumentException("libvirt returned domain XML that does not parse: " + e.getMessage(), e);
+            throw new IllegalArgumentException("libvirt returned XML that does not parse: " + e.getMessage(), e);
         }
     }
 

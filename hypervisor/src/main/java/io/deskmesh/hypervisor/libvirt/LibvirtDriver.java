@@ -60,6 +60,7 @@ public final class LibvirtDriver implements HypervisorDriver {
     private final LibvirtCapacity capacity;
     private final VmDisks disks;
     private final DomainPower power;
+    private final LibvirtBaseImages baseImages;
     private final VmLocks vmLocks = new VmLocks();
     private final ReentrantLock admission = new ReentrantLock();
 
@@ -77,6 +78,7 @@ public final class LibvirtDriver implements HypervisorDriver {
         this.capacity = new LibvirtCapacity(host, config);
         this.disks = new VmDisks(host, config);
         this.power = new DomainPower(libvirt, catalog);
+        this.baseImages = new LibvirtBaseImages(libvirt, config);
         try {
             Files.createDirectories(config.storageDir());
         } catch (IOException e) {
@@ -271,6 +273,12 @@ public final class LibvirtDriver implements HypervisorDriver {
         }
         return libvirt.request(vmId, "read the agent channel of VM '" + vmId + "'",
                 c -> catalog.withDomain(c, vmId, d -> DomainXml.agentSocket(d.getXMLDesc(0))));
+    }
+
+    /** Registers landed base images as volumes of this node's storage pool; VMs are based on those. */
+    @Override
+    public LibvirtBaseImages baseImages() {
+        return baseImages;
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  *
  * <p>The protocol (guest to host, one ASCII line each, fields split by one space):
  * {@code ready <protocol> <hostname>}, {@code heartbeat <seq>}, {@code login <user>},
- * {@code logout <user>}. Host to guest: {@code stop} (the agent exits; fault injection). Unknown
+ * {@code logout <user>}. Host to guest: {@code stop} (the agent exits; fault injection) and
+ * {@code report login|logout <user>} (the agent reports that event as if it had happened in the
+ * guest: how tests stand in for a user at a desktop). Unknown
  * or malformed lines are ignored, so a newer agent can add messages.
  *
  * @param kind what happened
@@ -19,6 +21,18 @@ public record AgentEvent(Kind kind, String user) {
     public static final int MAX_LINE = 256;
     /** The host-to-guest request that makes an agent exit. */
     public static final String STOP = "stop";
+
+    /** The host-to-guest request that makes an agent report {@code login user} or {@code logout user}. */
+    public static String report(Kind loginOrLogout, String user) {
+        if (loginOrLogout != Kind.LOGIN && loginOrLogout != Kind.LOGOUT) {
+            throw new IllegalArgumentException("an agent reports only a login or a logout, not " + loginOrLogout);
+        }
+        if (!USER.matcher(user).matches()) {
+            throw new IllegalArgumentException("user name '" + user + "' cannot travel in the agent protocol; use"
+                    + " 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+        }
+        return "report " + loginOrLogout.name().toLowerCase(java.util.Locale.ROOT) + " " + user;
+    }
 
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 

@@ -79,8 +79,8 @@ public final class SimAgentChannels implements AgentChannels {
         public synchronized void send(String line) {
             if (AgentEvent.STOP.equals(line)) {
                 stopped = true;
-            } else if (line.startsWith("login ") || line.startsWith("logout ")) {
-                pending.add(line);  // a test's stand-in for a user at the sim desktop
+            } else if (line.startsWith("report login ") || line.startsWith("report logout ")) {
+                pending.add(line.substring("report ".length()));  // as the reference agent answers
                 notifyAll();
             }
         }

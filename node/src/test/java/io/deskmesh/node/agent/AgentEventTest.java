@@ -25,4 +25,14 @@ class AgentEventTest {
         assertThat(AgentEvent.parse(null)).isEmpty();
         assertThat(AgentEvent.parse("heartbeat " + "9".repeat(AgentEvent.MAX_LINE))).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void theHostAsksAnAgentToReportOnlyLoginsAndLogoutsOfNamesTheProtocolCarries() {
+        assertThat(AgentEvent.report(Kind.LOGIN, "alice")).isEqualTo("report login alice");
+        assertThat(AgentEvent.report(Kind.LOGOUT, "bob.x@corp")).isEqualTo("report logout bob.x@corp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentEvent.report(Kind.READY, "alice"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a login or a logout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentEvent.report(Kind.LOGIN, "a b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a b'");
+    }
 }

@@ -33,7 +33,7 @@ class SimAgentChannelsTest {
         try (AgentConnection agent = channels.open(id).orElseThrow()) {
             assertThat(AgentEvent.parse(agent.readLine())).map(AgentEvent::kind).contains(AgentEvent.Kind.READY);
             assertThat(AgentEvent.parse(agent.readLine())).map(AgentEvent::kind).contains(AgentEvent.Kind.HEARTBEAT);
-            agent.send("login ann");
+            agent.send(AgentEvent.report(AgentEvent.Kind.LOGIN, "ann"));
             String next = agent.readLine();
             while (next.startsWith("heartbeat")) {
                 next = agent.readLine();

@@ -2,6 +2,7 @@ package io.deskmesh.node.api.admin;
 
 import io.deskmesh.images.DiskFormat;
 import io.deskmesh.images.ImageAlreadyExistsException;
+import io.deskmesh.images.ImageCustomizationException;
 import io.deskmesh.images.ImageFormatException;
 import io.deskmesh.images.ImageIntegrityException;
 import io.deskmesh.images.ImageManifest;
@@ -107,6 +108,12 @@ public final class ImageRoutes implements Consumer<JavalinConfig> {
                     "; the partial copy was deleted, fetch it again (preferably from another replica)", "")
                     + "; send the whole file with its size as Content-Length and its sha256 as "
                     + ImageProtocol.SHA256_HEADER);
+        } catch (ImageCustomizationException e) {
+            if (e.hostFault()) {
+                throw new ApiException(503, "HYPERVISOR_UNAVAILABLE", e.getMessage() + "; nothing was stored, try"
+                        + " again once this node's hypervisor answers, or import on another node");
+            }
+            throw new ApiException(400, "BAD_FORMAT", e.getMessage());
         } catch (ImageAlreadyExistsException e) {
             throw new ApiException(409, "CONFLICT", "this node already holds " + u.ref() + " (not registered in the"
                     + " grid); import it as another version with '--version'");

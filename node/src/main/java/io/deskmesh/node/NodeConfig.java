@@ -31,10 +31,12 @@ import java.util.regex.Pattern;
  * @param domainType   with {@code --driver libvirt}: {@code kvm}, {@code qemu} (TCG) or {@code auto}
  *                     (the default: see {@link io.deskmesh.hypervisor.libvirt.HostVirtualization});
  *                     null with {@code sim}
+ * @param consolePort  the TCP port, on the host of {@code http}, where native VNC viewers open consoles
+ *                     with a connection file; 0 for none (consoles in the browser only)
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
                          String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
-                         String libvirtUri, String domainType) {
+                         String libvirtUri, String domainType, int consolePort) {
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     public static final String AUTO_DOMAIN_TYPE = "auto";
 
@@ -48,6 +50,19 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
     public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
                       String site, Capacity simCapacity, Duration missingAfter, String adminPassword) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, null, null);
+    }
+
+    /** Without a native console port. */
+    public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
+                      String site, Capacity simCapacity, Duration missingAfter, String adminPassword, String libvirtUri,
+                      String domainType) {
+        this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, libvirtUri,
+                domainType, 0);
+    }
+
+    /** The native console port {@code deskmesh node} uses when none is given: the HTTP port + 100. */
+    public static int defaultConsolePort(String http) {
+        return port(http) + 100;
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -100,18 +115,32 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 1024)) {
             throw new IllegalArgumentException("--admin-password is " + adminPassword.length() + " characters long: use 8 to 1024");
         }
+        if (consolePort < 0 || consolePort > 65_535) {
+            throw new IllegalArgumentException("--console-port " + consolePort + " is outside 0..65535: give a free port,"
+                    + " or 0 for consoles in the browser only");
+        }
+        if (consolePort != 0 && (consolePort == port(http) || consolePort == port(raft) && host(raft).equals(host(http)))) {
+            throw new IllegalArgumentException("--console-port " + consolePort + " is already the "
+                    + (consolePort == port(http) ? "HTTP" : "Raft") + " port; give another (default: the HTTP port + 100)");
+        }
     }
 
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
-                libvirtUri, domainType);
+                libvirtUri, domainType, consolePort);
+    }
+
+    /** The same configuration with this native console port (0: none). */
+    public NodeConfig withConsolePort(int port) {
+        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword,
+                libvirtUri, domainType, port);
     }
 
     /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
     public NodeConfig withLibvirt(String uri, String type) {
         return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
-                adminPassword, uri, type);
+                adminPassword, uri, type, consolePort);
     }
 
     /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
@@ -142,6 +171,7 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                 + ", driver=" + driver
                 + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
                 + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
+                + ", consolePort=" + consolePort
                 + (adminPassword == null ? "" : ", adminPassword=(set)") + "]";
     }
 

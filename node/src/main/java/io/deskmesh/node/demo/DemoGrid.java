@@ -26,8 +26,8 @@ import java.util.stream.Stream;
 /**
  * A whole grid in one process for newcomers: N nodes on loopback with sim hypervisors, a seeded
  * admin and demo users, two base images and two templates with pools, so images replicate and VMs
- * appear within seconds. Node i (from 1) serves HTTP on {@code httpBase + i - 1} and Raft on
- * {@code httpBase + 1000 + i - 1}. With a data directory the grid survives restarts (seeding happens
+ * appear within seconds. Node i (from 1) serves HTTP on {@code httpBase + i - 1}, native consoles
+ * (VNC) on {@code httpBase + 100 + i - 1} and Raft on {@code httpBase + 1000 + i - 1}. With a data directory the grid survives restarts (seeding happens
  * once); without one it lives in a temporary directory removed on close. Thread-safe.
  */
 public final class DemoGrid implements AutoCloseable {
@@ -118,7 +118,8 @@ public final class DemoGrid implements AutoCloseable {
             boolean first = i == 1;
             NodeConfig config = new NodeConfig("node" + i, root.resolve("node" + i), http, raft,
                     first ? null : "127.0.0.1:" + options.httpBase(), first ? null : token, "sim",
-                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null);
+                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null)
+                    .withConsolePort(NodeConfig.defaultConsolePort(http));
             if (options.libvirt()) {
                 config = config.withLibvirt(options.libvirtUri(), options.domainType());
             }

@@ -110,8 +110,9 @@ public final class NodeCommand implements Callable<Integer> {
             stop.countDown();
         }, "node-shutdown"));
         out.println("node " + node.name() + " is serving " + node.url() + " (grid " + node.gridId() + ")");
+        String consoleHost = cfg.httpHost();
         node.consoles().vncPort().ifPresent(p -> out.println("Native consoles (VNC viewers, with a connection file"
-                + " from the portal) on " + cfg.httpHost() + ":" + p + "."));
+                + " from the portal) on " + consoleHost + ":" + p + "."));
         if (node.bootstrapped()) {
             out.println("This node bootstrapped a new grid. Join more servers with:");
             out.println("  deskmesh node --name NAME --data DIR --http HOST:PORT --peer HOST:PORT --join " + cfg.http()

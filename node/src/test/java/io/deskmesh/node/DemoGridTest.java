@@ -1,5 +1,6 @@
 package io.deskmesh.node;
 
+import io.deskmesh.testkit.LoopbackPorts;
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.plan.GridPlanner;
@@ -8,7 +9,6 @@ import io.deskmesh.node.demo.DemoGrid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ class DemoGridTest {
 
     @Test
     void threeNodesReplicateBuildPoolsAndSurviveARestart() throws Exception {
-        int base = freePortBlock();
+        int base = LoopbackPorts.demoGridBlock(3);
         DemoGrid.Options options = new DemoGrid.Options(3, data, base, "admin-password", "user-password", 5);
         long index;
         String records;
@@ -80,23 +80,6 @@ class DemoGridTest {
                 && image.vms().all().stream().allMatch(vm -> vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED);
     }
 
-    static int freePortBlock() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            if (free(base) && free(base + 1) && free(base + 2) && free(base + 1000) && free(base + 1001) && free(base + 1002)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port block");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     static void await(BooleanSupplier condition, String what, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;

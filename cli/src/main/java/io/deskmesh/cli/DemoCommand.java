@@ -79,6 +79,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Admin console:  " + s.urls().get(0) + "/admin");
         out.println("  See the grid:   curl " + s.urls().get(0) + "/api/v1/cluster");
         out.println("  Metrics:        curl " + s.urls().get(0) + "/metrics");
+        String vncPorts = grid.nodes().stream().map(n -> n.consoles().vncPort()).filter(java.util.OptionalInt::isPresent)
+                .map(p -> Integer.toString(p.getAsInt())).collect(java.util.stream.Collectors.joining(", "));
+        if (!vncPorts.isEmpty()) {
+            out.println("  VNC viewers:    ports " + vncPorts + " (open a desktop, then Download connection file)");
+        }
         if (s.seeded()) {
             out.println("  Admin:          admin / " + s.adminPassword());
             out.println("  Users:          user1..user" + users + " / " + s.userPassword());

@@ -124,6 +124,9 @@ class GridProcessIT {
         long t0 = System.nanoTime();
         NodeProcess n1 = add(new NodeProcess("node1", root, root, null, TOKEN, MISSING_AFTER_S)).start();
         awaitHealthy(n1, Duration.ofSeconds(60));
+        assertThat(Files.readString(n1.log())).as("--console-port taken and announced")
+                .contains("Native consoles (VNC viewers, with a connection file from the portal) on 127.0.0.1:"
+                        + n1.consolePort() + ".");
         NodeProcess n2 = add(new NodeProcess("node2", root, root, n1.http(), TOKEN, MISSING_AFTER_S)).start();
         NodeProcess n3 = add(new NodeProcess("node3", root, root, n1.http(), TOKEN, MISSING_AFTER_S)).start();
         awaitHealthy(n2, Duration.ofSeconds(60));

@@ -115,6 +115,11 @@ final class NodeProcess implements AutoCloseable {
         return name;
     }
 
+    /** Its native console port (--console-port). */
+    int consolePort() {
+        return consolePort;
+    }
+
     /** host:port of its HTTP front door. */
     String http() {
         return "127.0.0.1:" + httpPort;

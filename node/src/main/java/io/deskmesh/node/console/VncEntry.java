@@ -113,6 +113,7 @@ final class VncEntry implements AutoCloseable {
             } catch (IOException e) {
                 if (!s.isClosed()) {
                     LOG.warn("native console entry: accept failed: {}", e.toString());
+                    pause(); // out of file descriptors, say: do not spin
                 }
                 continue;
             }
@@ -128,6 +129,14 @@ final class VncEntry implements AutoCloseable {
                     handshakes.release();
                 }
             });
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -228,8 +228,8 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
         try {
             u = local ? dialer.local(s.vmId(), greeting) : dialer.viaHost(s.server(), s.vmId(), s.id(), greeting);
             greeting.handshake(u, settings.connectTimeout().toMillis());
-            if (splice.isClosed()) {
-                throw new ConsoleDialer.Failure(ConsoleClose.SHUTDOWN, shuttingDown());
+            if (splice.isClosed()) { // the session ended or this node is shutting down meanwhile
+                throw new ConsoleDialer.Failure(ConsoleClose.FAILED, "The console closed while it opened. Try again.");
             }
             gate.admit();
             socket.setSoTimeout(0);

@@ -31,6 +31,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Node i serves HTTP on this port + i - 1 and Raft on it + 1000 + i - 1 (default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--console-port", paramLabel = "PORT",
+            description = "Node i takes native VNC viewers on this port + i - 1 (default: --http-port + 100; 0: none).")
+    Integer consolePort;
+
     @Option(names = "--admin-password", description = "The admin's password (default: generated and printed once).")
     String adminPassword;
 
@@ -49,7 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
         DemoGrid.Options options;
         try {
             options = new DemoGrid.Options(nodes, data, httpPort, adminPassword, userPassword, users, hypervisor.driver,
-                    hypervisor.libvirtUri, hypervisor.domainType);
+                    hypervisor.libvirtUri, hypervisor.domainType,
+                    consolePort == null ? DemoGrid.Options.DEFAULT_CONSOLE_BASE : consolePort);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,11 +1,11 @@
 package io.deskmesh.node;
 
-import io.deskmesh.testkit.LoopbackPorts;
 import io.deskmesh.model.image.ClusterImage;
 import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.plan.GridPlanner;
 import io.deskmesh.model.record.VmState;
 import io.deskmesh.node.demo.DemoGrid;
+import io.deskmesh.testkit.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The one-command demo, in process: three real nodes (Raft over gRPC, HTTP, sim hosts) come up,
@@ -26,6 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoGridTest {
     @TempDir
     Path data;
+
+    @Test
+    void nativeConsolePortsDefaultToHttpPlus100AndMustNotOverlapTheOthers() {
+        assertThat(options(8080, DemoGrid.Options.DEFAULT_CONSOLE_BASE).consoleBase()).isEqualTo(8180);
+        assertThat(options(8080, 0).consoleBase()).as("none").isZero();
+        assertThat(options(8080, 5900).consoleBase()).isEqualTo(5900);
+        assertThatThrownBy(() -> options(8080, 8082)).hasMessageContaining("--console-port 8082")
+                .hasMessageContaining("overlaps the HTTP or Raft ports");
+        assertThatThrownBy(() -> options(8080, 9078)).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> options(8080, 80)).hasMessageContaining("out of range");
+    }
+
+    private static DemoGrid.Options options(int http, int console) {
+        return new DemoGrid.Options(3, null, http, null, null, 1, "sim", null, null, console);
+    }
 
     @Test
     void threeNodesReplicateBuildPoolsAndSurviveARestart() throws Exception {

@@ -1,5 +1,6 @@
 // The user portal: log in, see the desktops you may use, connect, and use the desktop in the page
-// through noVNC over the node's console proxy (WS /console/{session}?ticket=...).
+// through noVNC over the node's console proxy (WS /console/{session}?ticket=...), or download a
+// connection file that opens it in a native VNC viewer through the node's console port.
 import RFB from '/web/novnc/core/rfb.js';
 import { api, login, logout, el, clear, show, formatMb, since, ApiError } from '/web/js/api.js';
 
@@ -141,6 +142,7 @@ async function openConsole(target) {
     current = target;
     view('viewer-view');
     $('viewer-title').textContent = target.template;
+    show($('connection-file-note'), false);
     setStatus('Connecting…', 'connecting');
     show($('console-message'), false);
     let ticket;
@@ -252,6 +254,30 @@ async function endSession(kind) {
     }
 }
 
+// A .vv file for remote-viewer, made from the node's JSON answer (so errors read like every other
+// one); the password in it works once, for a few minutes, at this node only.
+async function downloadConnectionFile() {
+    if (!current) {
+        return;
+    }
+    const note = $('connection-file-note');
+    try {
+        const f = await api('POST', `/api/v1/sessions/${encodeURIComponent(current.sessionId)}/connection-file`);
+        const url = URL.createObjectURL(new Blob([f.file], { type: 'application/x-virt-viewer' }));
+        const link = el('a', { href: url, download: f.fileName, hidden: true });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        const until = new Date(f.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        note.textContent = `Saved ${f.fileName}: open it with remote-viewer (virt-viewer) before ${until}; it works once.`
+            + ` Another VNC viewer: connect to ${f.host}::${f.port} with password ${f.password}.`;
+        show(note, true);
+    } catch (e) {
+        message(e.message);
+    }
+}
+
 function toggleClipboard() {
     const panel = $('clipboard-panel');
     show(panel, panel.hidden);
@@ -270,6 +296,7 @@ function init() {
     $('fullscreen').addEventListener('click', () => $('screen').requestFullscreen().catch((e) => message('Full screen is not allowed here: ' + e.message)));
     $('cad').addEventListener('click', () => rfb() && rfb().sendCtrlAltDel());
     $('clipboard-toggle').addEventListener('click', toggleClipboard);
+    $('connection-file').addEventListener('click', downloadConnectionFile);
     $('clipboard-send').addEventListener('click', () => rfb() && rfb().clipboardPasteFrom($('clipboard-text').value));
     $('disconnect').addEventListener('click', () => endSession('disconnect'));
     $('logoff').addEventListener('click', () => endSession('logoff'));

@@ -31,6 +31,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Node i serves HTTP on this port + i - 1 and Raft on it + 1000 + i - 1 (default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--console-port", paramLabel = "PORT",
+            description = "Node i takes native VNC viewers on this port + i - 1 (default: --http-port + 100; 0: none).")
+    Integer consolePort;
+
     @Option(names = "--admin-password", description = "The admin's password (default: generated and printed once).")
     String adminPassword;
 
@@ -49,7 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
         DemoGrid.Options options;
         try {
             options = new DemoGrid.Options(nodes, data, httpPort, adminPassword, userPassword, users, hypervisor.driver,
-                    hypervisor.libvirtUri, hypervisor.domainType);
+                    hypervisor.libvirtUri, hypervisor.domainType,
+                    consolePort == null ? DemoGrid.Options.DEFAULT_CONSOLE_BASE : consolePort);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -79,6 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Admin console:  " + s.urls().get(0) + "/admin");
         out.println("  See the grid:   curl " + s.urls().get(0) + "/api/v1/cluster");
         out.println("  Metrics:        curl " + s.urls().get(0) + "/metrics");
+        String vncPorts = grid.nodes().stream().map(n -> n.consoles().vncPort()).filter(java.util.OptionalInt::isPresent)
+                .map(p -> Integer.toString(p.getAsInt())).collect(java.util.stream.Collectors.joining(", "));
+        if (!vncPorts.isEmpty()) {
+            out.println("  VNC viewers:    ports " + vncPorts + " (open a desktop, then Download connection file)");
+        }
         if (s.seeded()) {
             out.println("  Admin:          admin / " + s.adminPassword());
             out.println("  Users:          user1..user" + users + " / " + s.userPassword());

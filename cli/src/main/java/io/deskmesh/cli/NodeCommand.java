@@ -70,6 +70,11 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--sim-disk-mb", description = "Disk the sim driver offers, MiB (default 1000000).")
     Long simDiskMb;
 
+    @Option(names = "--console-port", paramLabel = "PORT",
+            description = {"TCP port for native VNC viewers (connection files), on the host of --http;",
+                    "default: the HTTP port + 100; 0 for consoles in the browser only."})
+    Integer consolePort;
+
     @Option(names = "--missing-after", description = "Seconds without an answer before a server is recorded missing (default 5).")
     Integer missingAfter;
 
@@ -99,6 +104,9 @@ public final class NodeCommand implements Callable<Integer> {
                     Duration.ofSeconds(intOf(agentSilence, file, "agent-silence-seconds",
                             (int) NodeConfig.DEFAULT_AGENT_SILENCE.toSeconds())))
                     .withTrustForwardedProto(booleanOf(trustForwardedProto, file, "trust-forwarded-proto"));
+            String httpAddress = cfg.http();
+            cfg = cfg.withConsolePort(intOf(consolePort, file, "console-port",
+                    NodeConfig.defaultConsolePort(httpAddress)));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -115,6 +123,9 @@ public final class NodeCommand implements Callable<Integer> {
             stop.countDown();
         }, "node-shutdown"));
         out.println("node " + node.name() + " is serving " + node.url() + " (grid " + node.gridId() + ")");
+        String consoleHost = cfg.httpHost();
+        node.consoles().vncPort().ifPresent(p -> out.println("Native consoles (VNC viewers, with a connection file"
+                + " from the portal) on " + consoleHost + ":" + p + "."));
         if (node.bootstrapped()) {
             out.println("This node bootstrapped a new grid. Join more servers with:");
             out.println("  deskmesh node --name NAME --data DIR --http HOST:PORT --peer HOST:PORT --join " + cfg.http()
@@ -144,7 +155,7 @@ public final class NodeCommand implements Callable<Integer> {
             for (String key : p.stringPropertyNames()) {
                 if (!java.util.Set.of("name", "data", "http", "peer", "join", "token", "driver", "site", "sim-cpus",
                         "sim-memory-mb", "sim-disk-mb", "missing-after", "admin-password", "libvirt-uri", "domain-type",
-                        "agent-silence-seconds", "trust-forwarded-proto").contains(key)) {
+                        "agent-silence-seconds", "trust-forwarded-proto", "console-port").contains(key)) {
                     throw new IllegalArgumentException("--config " + file + ": unknown key '" + key + "'");
                 }
             }

@@ -2,9 +2,12 @@ package io.deskmesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.deskmesh.node.http.ClusterView;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -151,6 +154,36 @@ class GridCommandsTest {
         assertThat(disconnect.out()).isEqualTo("disconnected session s-1\n");
         assertThat(logoff.out()).isEqualTo("logged off session s-1\n");
         assertThat(api.lines()).containsExactly("POST /api/v1/sessions/s-1/disconnect", "DELETE /api/v1/sessions/s-1");
+    }
+
+    @Test
+    void sessionConnectionFileSavesTheVvFileForItsOwnerOnlyOrPrintsIt() throws IOException {
+        String vv = "[virt-viewer]\ntype=vnc\nhost=10.0.0.1\nport=8180\npassword=Abcd2345\ndelete-this-file=1\n";
+        api.on("POST", "/api/v1/sessions/s-1/connection-file", "{\"sessionId\":\"s-1\",\"server\":\"node1\","
+                + "\"host\":\"10.0.0.1\",\"port\":8180,\"password\":\"Abcd2345\",\"expiresAt\":\"2026-11-22T10:00:00Z\","
+                + "\"fileName\":\"deskmesh-office.vv\",\"file\":" + TextNode.valueOf(vv)
+                + "}");
+
+        CliHarness.Run saved = cli.run("session", "connection-file", "s-1", "--file", dir.toString());
+        CliHarness.Run printed = cli.run("session", "connection-file", "s-1", "-f", "-");
+
+        assertThat(saved.exitCode()).as(saved.err()).isZero();
+        Path file = dir.resolve("deskmesh-office.vv");
+        assertThat(Files.readString(file)).isEqualTo(vv);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(saved.out()).contains("saved " + file, "10.0.0.1::8180").doesNotContain("Abcd2345");
+        assertThat(printed.out()).isEqualTo(vv);
+        assertThat(api.lines()).containsExactly("POST /api/v1/sessions/s-1/connection-file",
+                "POST /api/v1/sessions/s-1/connection-file");
+    }
+
+    @Test
+    void sessionConnectionFileRefusesABadIdBeforeAsking() {
+        CliHarness.Run r = cli.run("session", "connection-file", "has space");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("not a valid id");
+        assertThat(api.lines()).isEmpty();
     }
 
     // ---- desktops ------------------------------------------------------------------------------

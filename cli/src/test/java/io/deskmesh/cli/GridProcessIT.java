@@ -124,6 +124,10 @@ class GridProcessIT {
         long t0 = System.nanoTime();
         NodeProcess n1 = add(new NodeProcess("node1", root, root, null, TOKEN, MISSING_AFTER_S)).start();
         awaitHealthy(n1, Duration.ofSeconds(60));
+        String announced = "Native consoles (VNC viewers, with a connection file from the portal) on 127.0.0.1:"
+                + n1.consolePort() + ".";
+        await("node1 to announce its --console-port", Duration.ofSeconds(30),
+                () -> Files.readString(n1.log()).contains(announced), () -> n1.logTail(20));
         NodeProcess n2 = add(new NodeProcess("node2", root, root, n1.http(), TOKEN, MISSING_AFTER_S)).start();
         NodeProcess n3 = add(new NodeProcess("node3", root, root, n1.http(), TOKEN, MISSING_AFTER_S)).start();
         awaitHealthy(n2, Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package io.deskmesh.cli;
 
+import io.deskmesh.testkit.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deskmesh.images.Qcow2Disks;
 import io.deskmesh.node.demo.DemoGrid;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ class ImageImportIT {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = freePort();
+        int port = LoopbackPorts.demoGridBlock(1);
         DemoGrid.Options options = new DemoGrid.Options(1, null, port, "admin-password-1", "user-password-1", 1);
         grid = DemoGrid.create(options);
         url = grid.start(options).urls().getFirst();
@@ -74,22 +74,5 @@ class ImageImportIT {
         assertThat(unknown.err()).contains("template 'nope' does not exist");
         JsonNode images = Json.MAPPER.readTree(list.out()).path("images");
         assertThat(images.toString()).contains("\"image\":\"kiosk-img\"");
-    }
-
-    private static int freePort() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base;
-            try (ServerSocket s = new ServerSocket(0)) {
-                base = s.getLocalPort();
-            }
-            if (base + 1000 < 65536) {
-                try (ServerSocket raft = new ServerSocket(base + 1000)) {
-                    return base;
-                } catch (java.io.IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IllegalStateException("no free pair of ports (P, P + 1000) on loopback");
     }
 }

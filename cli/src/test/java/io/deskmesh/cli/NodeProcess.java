@@ -31,6 +31,7 @@ final class NodeProcess implements AutoCloseable {
     private final Path log;
     private final int httpPort;
     private final int peerPort;
+    private final int consolePort;
     private final String join;
     private final String token;
     private final int missingAfterSeconds;
@@ -46,6 +47,7 @@ final class NodeProcess implements AutoCloseable {
         this.log = logDir.resolve(name + ".log");
         this.httpPort = freePort();
         this.peerPort = freePort();
+        this.consolePort = freePort();
         this.join = join;
         this.token = token;
         this.missingAfterSeconds = missingAfterSeconds;
@@ -61,6 +63,7 @@ final class NodeProcess implements AutoCloseable {
         command.addAll(jvmArgs());
         command.addAll(List.of("-jar", jar().toString(), "node", "--name", name, "--data", dataDir.toString(),
                 "--http", http(), "--peer", "127.0.0.1:" + peerPort, "--token", token,
+                "--console-port", Integer.toString(consolePort),
                 "--missing-after", Integer.toString(missingAfterSeconds)));
         if (join != null) {
             command.addAll(List.of("--join", join));
@@ -110,6 +113,11 @@ final class NodeProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** Its native console port (--console-port). */
+    int consolePort() {
+        return consolePort;
     }
 
     /** host:port of its HTTP front door. */

@@ -2,6 +2,7 @@ package io.deskmesh.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -165,6 +167,20 @@ class PortalIT {
 
     @Test
     @Order(6)
+    void theConnectionFileDownloadsAVncFileForThisNode() throws Exception {
+        page.locator("#connection-file").focus();
+        Download download = page.waitForDownload(() -> page.keyboard().press("Enter"));
+        assertThat(download.suggestedFilename()).isEqualTo("deskmesh-office.vv");
+        List<String> lines = Files.readAllLines(download.path());
+        int port = grid.node(1).consoles().vncPort().orElseThrow();
+        assertThat(lines).contains("[virt-viewer]", "type=vnc", "host=127.0.0.1", "port=" + port, "delete-this-file=1");
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("password=[A-Za-z2-9]{8}"));
+        assertThat(page.locator("#connection-file-note")).containsText("127.0.0.1::" + port);
+        assertThat(page.locator("#screen")).hasAttribute("data-state", "connected");
+    }
+
+    @Test
+    @Order(7)
     void logOffEndsTheSessionAndClosesTheConsole() throws Exception {
         page.locator("#logoff").click();
         assertThat(page.locator("#console-message")).hasText("You logged off; the desktop is closed.",
@@ -177,7 +193,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void losingTheServerThatHostsTheDesktopSaysSoInThePage() throws Exception {
         // user2 reaches the desktop through a node that does not host it, then the host stops.
         String token = grid.login(grid.node(1), "user2");

@@ -87,10 +87,15 @@ public final class JoinProtocol {
         if (membership.contains(request.name())) {
             return new JoinResponse(gridId, peers(membership), membership.listenerIds().contains(request.name()), true);
         }
-        Set<String> pending = recent.pending(membership, now);
-        pending.remove(request.name());
-        boolean asListener = joinsAsListener(membership, pending, request.name());
-        recent.answered(request.name(), now);
+        boolean asListener;
+        // One answer at a time: two newcomers answered at once would each miss the other, both listen,
+        // and a lone voter's listeners are never promoted (the grid would keep one voter).
+        synchronized (recent) {
+            Set<String> pending = recent.pending(membership, now);
+            pending.remove(request.name());
+            asListener = joinsAsListener(membership, pending, request.name());
+            recent.answered(request.name(), now);
+        }
         return new JoinResponse(gridId, peers(membership), asListener, false);
     }
 

@@ -127,7 +127,8 @@ public final class Node implements AutoCloseable {
         this.broker = new Broker(api.context(), host, api.authenticator(), raft::isLeader, BrokerSettings.DEFAULTS);
         api.add(broker);
         this.consoles = new ConsoleProxy(api.context(), api.authenticator(), driver, ConsoleSettings.defaults(),
-                api.settings().maxBodyBytes());
+                api.settings().maxBodyBytes(), config.consolePort() == 0 ? null
+                        : new java.net.InetSocketAddress(config.httpHost(), config.consolePort()));
         api.add(consoles);
         api.add(new io.deskmesh.node.api.admin.ImageRoutes(new io.deskmesh.node.api.ApiServices(api.context(),
                 api.settings(), api.authenticator(), api.writes(), api.hashing()), store));
@@ -190,6 +191,7 @@ public final class Node implements AutoCloseable {
             LOG.warn("base image {} is not usable on this server yet: {}", failed.ref(), failed.getMessage());
         }
         http.start();
+        consoles.start(); // before the grid hears of this node: a console port that is taken stops it here
         raft.addImageListener(broker::onImage); // first: connects wait on it
         raft.addImageListener(metrics::onImage);
         raft.addImageListener(reconciler::onImage);
@@ -209,7 +211,6 @@ public final class Node implements AutoCloseable {
         reconciler.registerWith(this::joinCommand);
         failures.start();
         broker.start();
-        consoles.start();
         agents.start();
         web.start();
         LOG.info("node {} serving http://{} (Raft {}), grid {}", config.name(), config.http(), config.raft(), identity.gridId());

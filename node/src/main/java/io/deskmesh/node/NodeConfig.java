@@ -36,10 +36,13 @@ import java.util.regex.Pattern;
  * @param trustForwardedProto whether a request's {@code X-Forwarded-Proto} header tells how the browser
  *                     reached the grid: only behind a TLS proxy that sets it (and strips it from clients);
  *                     it makes the session cookie {@code Secure}
+ * @param consolePort  the TCP port, on the host of {@code http}, where native VNC viewers open consoles
+ *                     with a connection file; 0 for none (consoles in the browser only)
  */
 public record NodeConfig(String name, Path dataDir, String http, String raft, String join, String token,
                          String driver, String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
-                         String libvirtUri, String domainType, Duration agentSilence, boolean trustForwardedProto) {
+                         String libvirtUri, String domainType, Duration agentSilence, boolean trustForwardedProto,
+                         int consolePort) {
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     /** Agents heartbeat every 2 s: a limit of 5 s lets two beats go missing before a VM is judged. */
     public static final Duration MIN_AGENT_SILENCE = Duration.ofSeconds(5);
@@ -51,7 +54,7 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                       String site, Capacity simCapacity, Duration missingAfter, String adminPassword,
                       String libvirtUri, String domainType, Duration agentSilence) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword,
-                libvirtUri, domainType, agentSilence, false);
+                libvirtUri, domainType, agentSilence, false, 0);
     }
     public static final String AUTO_DOMAIN_TYPE = "auto";
 
@@ -67,12 +70,17 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, null, null);
     }
 
-    /** With the default agent silence limit, trusting no proxy's {@code X-Forwarded-Proto}. */
+    /** With the default agent silence limit, trusting no proxy's {@code X-Forwarded-Proto}, without a native console port. */
     public NodeConfig(String name, Path dataDir, String http, String raft, String join, String token, String driver,
                       String site, Capacity simCapacity, Duration missingAfter, String adminPassword, String libvirtUri,
                       String domainType) {
         this(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, adminPassword, libvirtUri,
-                domainType, null, false);
+                domainType, null, false, 0);
+    }
+
+    /** The native console port {@code deskmesh node} uses when none is given: the HTTP port + 100. */
+    public static int defaultConsolePort(String http) {
+        return port(http) + 100;
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -131,24 +139,38 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
         if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 1024)) {
             throw new IllegalArgumentException("--admin-password is " + adminPassword.length() + " characters long: use 8 to 1024");
         }
+        if (consolePort < 0 || consolePort > 65_535) {
+            throw new IllegalArgumentException("--console-port " + consolePort + " is outside 0..65535: give a free port,"
+                    + " or 0 for consoles in the browser only");
+        }
+        if (consolePort != 0 && (consolePort == port(http) || consolePort == port(raft) && host(raft).equals(host(http)))) {
+            throw new IllegalArgumentException("--console-port " + consolePort + " is already the "
+                    + (consolePort == port(http) ? "HTTP" : "Raft") + " port; give another (default: the HTTP port + 100)");
+        }
     }
 
     /** The same configuration with the bootstrap admin's password. */
     public NodeConfig withAdminPassword(String password) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter, password,
-                libvirtUri, domainType, agentSilence, trustForwardedProto);
+                libvirtUri, domainType, agentSilence, trustForwardedProto, consolePort);
     }
 
     /** The same configuration, trusting (or not) the {@code X-Forwarded-Proto} of a TLS proxy in front. */
     public NodeConfig withTrustForwardedProto(boolean trust) {
         return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter,
-                adminPassword, libvirtUri, domainType, agentSilence, trust);
+                adminPassword, libvirtUri, domainType, agentSilence, trust, consolePort);
+    }
+
+    /** The same configuration with this native console port (0: none). */
+    public NodeConfig withConsolePort(int port) {
+        return new NodeConfig(name, dataDir, http, raft, join, token, driver, site, simCapacity, missingAfter,
+                adminPassword, libvirtUri, domainType, agentSilence, trustForwardedProto, port);
     }
 
     /** The same configuration on the libvirt driver with this URI and domain type (null: the defaults). */
     public NodeConfig withLibvirt(String uri, String type) {
         return new NodeConfig(name, dataDir, http, raft, join, token, "libvirt", site, simCapacity, missingAfter,
-                adminPassword, uri, type, agentSilence, trustForwardedProto);
+                adminPassword, uri, type, agentSilence, trustForwardedProto, consolePort);
     }
 
     /** The libvirt URI must name this machine: disks, agent sockets and capacity are local files. */
@@ -179,7 +201,7 @@ public record NodeConfig(String name, Path dataDir, String http, String raft, St
                 + ", driver=" + driver
                 + (libvirtUri == null ? "" : ", libvirtUri=" + libvirtUri + ", domainType=" + domainType)
                 + ", site=" + site + ", simCapacity=" + simCapacity + ", missingAfter=" + missingAfter
-                + ", agentSilence=" + agentSilence
+                + ", agentSilence=" + agentSilence + ", consolePort=" + consolePort
                 + (adminPassword == null ? "" : ", adminPassword=(set)")
                 + (trustForwardedProto ? ", trustForwardedProto=true" : "") + "]";
     }

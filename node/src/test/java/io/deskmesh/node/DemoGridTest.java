@@ -5,10 +5,10 @@ import io.deskmesh.model.image.ImageRef;
 import io.deskmesh.model.plan.GridPlanner;
 import io.deskmesh.model.record.VmState;
 import io.deskmesh.node.demo.DemoGrid;
+import io.deskmesh.testkit.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The one-command demo, in process: three real nodes (Raft over gRPC, HTTP, sim hosts) come up,
@@ -28,8 +29,23 @@ class DemoGridTest {
     Path data;
 
     @Test
+    void nativeConsolePortsDefaultToHttpPlus100AndMustNotOverlapTheOthers() {
+        assertThat(options(8080, DemoGrid.Options.DEFAULT_CONSOLE_BASE).consoleBase()).isEqualTo(8180);
+        assertThat(options(8080, 0).consoleBase()).as("none").isZero();
+        assertThat(options(8080, 5900).consoleBase()).isEqualTo(5900);
+        assertThatThrownBy(() -> options(8080, 8082)).hasMessageContaining("--console-port 8082")
+                .hasMessageContaining("overlaps the HTTP or Raft ports");
+        assertThatThrownBy(() -> options(8080, 9078)).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> options(8080, 80)).hasMessageContaining("out of range");
+    }
+
+    private static DemoGrid.Options options(int http, int console) {
+        return new DemoGrid.Options(3, null, http, null, null, 1, "sim", null, null, console);
+    }
+
+    @Test
     void threeNodesReplicateBuildPoolsAndSurviveARestart() throws Exception {
-        int base = freePortBlock();
+        int base = LoopbackPorts.demoGridBlock(3);
         DemoGrid.Options options = new DemoGrid.Options(3, data, base, "admin-password", "user-password", 5);
         long index;
         String records;
@@ -80,23 +96,6 @@ class DemoGridTest {
                 && image.vms().all().stream().allMatch(vm -> vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED);
     }
 
-    static int freePortBlock() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            if (free(base) && free(base + 1) && free(base + 2) && free(base + 1000) && free(base + 1001) && free(base + 1002)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port block");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     static void await(BooleanSupplier condition, String what, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;

@@ -44,7 +44,7 @@ class DesktopIsolationIT {
 
     @BeforeAll
     static void userOneHoldsAPersistentDesktop() throws Exception {
-        DemoGrid.Options options = new DemoGrid.Options(1, null, LoopbackPorts.freeBlock(1), "admin-password-1",
+        DemoGrid.Options options = new DemoGrid.Options(1, null, io.deskmesh.testkit.LoopbackPorts.demoGridBlock(1), "admin-password-1",
                 PASSWORD, 2);
         grid = DemoGrid.create(options);
         grid.start(options);

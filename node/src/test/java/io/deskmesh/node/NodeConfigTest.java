@@ -63,6 +63,17 @@ class NodeConfigTest {
     }
 
     @Test
+    void theConsolePortIsOffByDefaultHttpPlus100ForTheCommandAndRefusedWhenItCannotWork() {
+        NodeConfig c = config("sim", null, null);
+        assertThat(c.consolePort()).as("off unless asked for").isZero();
+        assertThat(NodeConfig.defaultConsolePort(c.http())).isEqualTo(8180);
+        assertThat(c.withConsolePort(8180).withAdminPassword("admin-password").consolePort()).isEqualTo(8180);
+        assertThatThrownBy(() -> c.withConsolePort(70_000)).hasMessageContaining("--console-port 70000 is outside 0..65535");
+        assertThatThrownBy(() -> c.withConsolePort(8080)).hasMessageContaining("is already the HTTP port");
+        assertThatThrownBy(() -> c.withConsolePort(9080)).hasMessageContaining("is already the Raft port");
+    }
+
+    @Test
     void domainPrefixesCarryTheServerNameAndStayShort() {
         assertThat(HypervisorSetup.domainPrefix("node1")).isEqualTo("dm-node1-");
         String longName = "a".repeat(40);

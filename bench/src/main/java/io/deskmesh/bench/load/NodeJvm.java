@@ -59,7 +59,8 @@ final class NodeJvm {
                 "--http", http(), "--peer", "127.0.0.1:" + peerPort, "--token", settings.token(), "--driver", "sim",
                 "--sim-cpus", Integer.toString(settings.simCpus()), "--sim-memory-mb", Long.toString(settings.simMemoryMb()),
                 "--sim-disk-mb", Long.toString(settings.simDiskMb()),
-                "--missing-after", Integer.toString(settings.missingAfterSeconds())));
+                "--missing-after", Integer.toString(settings.missingAfterSeconds()),
+                "--console-port", "0")); // no native consoles in a load test: one port fewer to collide
         if (join != null) {
             command.addAll(List.of("--join", join));
         }

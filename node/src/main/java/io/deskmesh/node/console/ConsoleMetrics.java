@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code deskmesh_console_connections_total{kind}} consoles attached to their VM;</li>
  *   <li>{@code deskmesh_console_open{kind}} consoles open now;</li>
  *   <li>{@code deskmesh_console_bytes_total{kind,direction}} bytes from the client ({@code in}) and to it ({@code out});</li>
- *   <li>{@code deskmesh_console_closed_total{reason}} consoles closed, by {@link ConsoleClose} (refusals included).</li>
+ *   <li>{@code deskmesh_console_closed_total{reason}} consoles closed, by {@link ConsoleClose} (refusals included);</li>
+ *   <li>{@code deskmesh_console_native_auth_total{outcome}} VNC viewers at the native entry: {@code admitted},
+ *       {@code wrong} password, {@code expired}, {@code limited} (too many failures), {@code busy} (too many handshakes).</li>
  * </ul>
  * Its own registry, tagged with the node, scraped after the node's. Thread-safe.
  */
@@ -28,6 +30,7 @@ public final class ConsoleMetrics {
     private final Map<Splice.Kind, Counter> in = new EnumMap<>(Splice.Kind.class);
     private final Map<Splice.Kind, Counter> out = new EnumMap<>(Splice.Kind.class);
     private final Map<ConsoleClose, Counter> closed = new EnumMap<>(ConsoleClose.class);
+    private final Map<String, Counter> nativeAuth = new java.util.TreeMap<>();
 
     public ConsoleMetrics(String node) {
         registry.config().commonTags("node", node);
@@ -48,6 +51,19 @@ public final class ConsoleMetrics {
             closed.put(c, Counter.builder("deskmesh_console_closed").tag("reason", c.name().toLowerCase())
                     .description("consoles closed, refusals included").register(registry));
         }
+        for (String outcome : new String[]{"admitted", "wrong", "expired", "limited", "busy"}) {
+            nativeAuth.put(outcome, Counter.builder("deskmesh_console_native_auth").tag("outcome", outcome)
+                    .description("VNC viewers at the native console entry, by outcome").register(registry));
+        }
+    }
+
+    /** A VNC viewer's authentication at the native entry ended so: one of the outcomes documented above. */
+    void nativeAuth(String outcome) {
+        Counter c = nativeAuth.get(outcome);
+        if (c == null) {
+            throw new IllegalArgumentException("unknown native console outcome '" + outcome + "'");
+        }
+        c.increment();
     }
 
     void opened(Splice.Kind kind) {

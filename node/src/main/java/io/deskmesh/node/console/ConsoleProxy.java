@@ -14,10 +14,14 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +42,10 @@ import java.util.function.Consumer;
  *  attach ─► ConnectSession · client bytes ─► ConnectSession at most once a minute (activity) · detach ─► DisconnectSession
  *  closed when: the session leaves the image · no byte either way for the idle timeout · the upstream ends
  *  (its host gone: 4502 with the host's name) · this node shuts down (1001)
+ *
+ *  POST /api/v1/sessions/{id}/connection-file ─► ConsolePasswords: a .vv file with a one-time VNC password
+ *  TCP --console-port ─► VncEntry: RFB, VNC Authentication against those passwords ─► openNative:
+ *     the same upstreams as above, their VNC handshake answered by UpstreamGreeting, then the same splice
  * </pre>
  *
  * Close codes and reasons are {@link ConsoleClose}s, worded for the page to show. Connecting runs on
@@ -58,11 +66,16 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
     private final ConsoleSettings settings;
     private final ConsoleTickets tickets;
     private final ConsoleTicketRoute ticketRoute;
+    private final ConsolePasswords passwords = new ConsolePasswords();
+    private final ConnectionFileRoute fileRoute;
+    /** The native console entry, or null when this node has none. */
+    private final VncEntry entry;
     private final ConsoleDialer dialer;
     private final ConsoleMetrics metrics;
     private final SessionActivity activity;
     private final byte[] secret;
-    private final Map<Session, Splice> open = new ConcurrentHashMap<>();
+    /** Open consoles by their client: a WebSocket {@link Session} or a {@link TcpClientEnd}. */
+    private final Map<Object, Splice> open = new ConcurrentHashMap<>();
     private final ExecutorService connector = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("console-open-", 0).factory());
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,9 +90,11 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
      * @param auth         who asks for tickets
      * @param driver       this host's hypervisor, for the consoles of its own VMs
      * @param maxBodyBytes the API's body limit (a ticket request has no body)
+     * @param vnc          where the native console entry listens (this node's advertised host; port 0 for
+     *                     any free one), or null for none
      */
     public ConsoleProxy(ApiContext ctx, Authenticator auth, HypervisorDriver driver, ConsoleSettings settings,
-                        int maxBodyBytes) {
+                        int maxBodyBytes, InetSocketAddress vnc) {
         this.ctx = ctx;
         this.settings = settings;
         this.tickets = new ConsoleTickets(ctx.gridSecret(), ctx.self());
@@ -88,11 +103,21 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
         this.metrics = new ConsoleMetrics(ctx.self());
         this.activity = new SessionActivity(ctx.submit());
         this.secret = ctx.gridSecret().getBytes(StandardCharsets.UTF_8);
+        this.entry = vnc == null ? null : new VncEntry(ctx.self(), vnc, passwords, ctx.clock(), metrics, this::openNative);
+        this.fileRoute = new ConnectionFileRoute(ctx, auth, passwords, vnc == null ? null : vnc.getHostString(),
+                this::vncPort, settings.fileTtl().toMillis(), maxBodyBytes);
+    }
+
+    /** Without a native console entry. */
+    public ConsoleProxy(ApiContext ctx, Authenticator auth, HypervisorDriver driver, ConsoleSettings settings,
+                        int maxBodyBytes) {
+        this(ctx, auth, driver, settings, maxBodyBytes, null);
     }
 
     @Override
     public void accept(JavalinConfig config) {
         ticketRoute.accept(config);
+        fileRoute.accept(config);
         config.routes.ws(CONSOLE_PATH, ws -> {
             ws.onConnect(this::openConsole);
             splice(ws);
@@ -114,8 +139,14 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
         ws.onError(c -> clientLeft(c.session));
     }
 
-    /** Starts checking open consoles for idleness, ended sessions and activity to report. */
-    public void start() {
+    /**
+     * Opens the native console entry, if any, and starts checking open consoles for idleness, ended
+     * sessions and activity to report; throws when the entry's port cannot be opened.
+     */
+    public void start() throws IOException {
+        if (entry != null) {
+            entry.start();
+        }
         long every = settings.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
@@ -138,7 +169,8 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
             return;
         }
         boolean local = s.server().equals(ctx.self());
-        Splice splice = register(c, local ? Splice.Kind.LOCAL : Splice.Kind.HOP, s.id(), s.vmId(), s.server());
+        Splice splice = register(c.session, ClientEnd.of(c.session), new RfbInputMeter(),
+                local ? Splice.Kind.LOCAL : Splice.Kind.HOP, s.id(), s.vmId(), s.server());
         dial(splice, () -> local ? dialer.local(s.vmId(), splice) : dialer.viaHost(s.server(), s.vmId(), s.id(), splice));
     }
 
@@ -156,7 +188,8 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
             refuse(c, ConsoleClose.NO_SESSION, "VM '" + vmId + "' is not on server '" + ctx.self() + "'.");
             return;
         }
-        Splice splice = register(c, Splice.Kind.HOST, c.queryParam("session"), vmId, ctx.self());
+        Splice splice = register(c.session, ClientEnd.of(c.session), new RfbInputMeter(), Splice.Kind.HOST,
+                c.queryParam("session"), vmId, ctx.self());
         dial(splice, () -> dialer.local(vmId, splice));
     }
 
@@ -166,10 +199,84 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
         session.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
     }
 
-    private Splice register(WsContext c, Splice.Kind kind, String sessionId, String vmId, String server) {
-        Splice s = new Splice(kind, sessionId, vmId, server, c.session, this, metrics, ctx.clock(),
+    /**
+     * A native viewer that answered with a one-time password (on the entry's virtual thread): the
+     * session is checked, the VM's console opened and its handshake answered before the viewer hears
+     * OK (or why not), then the viewer's socket is pumped into the splice on this thread.
+     */
+    private void openNative(Socket socket, VncGate gate, ConsolePasswords.Grant grant) {
+        SessionImage s = ctx.image().get().sessions().get(grant.sessionId()).filter(x -> x.user().equals(grant.user()))
+                .orElse(null);
+        TcpClientEnd client;
+        try {
+            if (s == null) {
+                metrics.refused(ConsoleClose.NO_SESSION);
+                gate.fail("Your session has ended. Connect to your desktop again in the portal.");
+                socket.close();
+                return;
+            }
+            client = new TcpClientEnd(socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            return;
+        }
+        boolean local = s.server().equals(ctx.self());
+        Splice splice = register(client, client, RfbInputMeter.afterSecurity(), local ? Splice.Kind.LOCAL : Splice.Kind.HOP,
+                s.id(), s.vmId(), s.server());
+        UpstreamGreeting greeting = new UpstreamGreeting(splice);
+        Upstream u = null;
+        try {
+            u = local ? dialer.local(s.vmId(), greeting) : dialer.viaHost(s.server(), s.vmId(), s.id(), greeting);
+            greeting.handshake(u, settings.connectTimeout().toMillis());
+            if (splice.isClosed()) { // the session ended or this node is shutting down meanwhile
+                throw new ConsoleDialer.Failure(ConsoleClose.FAILED, "The console closed while it opened. Try again.");
+            }
+            gate.admit();
+            socket.setSoTimeout(0);
+        } catch (ConsoleDialer.Failure f) {
+            LOG.info("{} could not open: {}", splice, f.getMessage());
+            failNative(gate, splice, u, f.why, f.getMessage());
+            return;
+        } catch (IOException e) {
+            LOG.info("{} could not open: {}", splice, e.getMessage());
+            failNative(gate, splice, u, ConsoleClose.NOT_RUNNING, e.getMessage());
+            return;
+        }
+        splice.attach(u);
+        greeting.passThrough();
+        if (splice.attached() && !splice.isClosed()) {
+            activity.attached(s.id());
+        }
+        client.pump(splice::fromClient);
+        clientLeft(client);
+    }
+
+    /** Tells a native viewer why its console did not open (in the security result), then closes it. */
+    private void failNative(VncGate gate, Splice splice, Upstream u, ConsoleClose why, String reason) {
+        try {
+            gate.fail(reason);
+        } catch (IOException e) {
+            // the viewer left already
+        }
+        if (u != null) {
+            u.close();
+        }
+        splice.failed(why, reason);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing: nothing more to do
+        }
+    }
+
+    private Splice register(Object key, ClientEnd client, RfbInputMeter input, Splice.Kind kind, String sessionId,
+                            String vmId, String server) {
+        Splice s = new Splice(kind, sessionId, vmId, server, client, input, this, metrics, ctx.clock(),
                 settings.connectTimeout().toMillis());
-        open.put(c.session, s);
+        open.put(key, s);
         if (closing) {
             s.close(ConsoleClose.SHUTDOWN, shuttingDown());
         }
@@ -210,8 +317,8 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
 
     // ---- closing --------------------------------------------------------------------------------
 
-    private void clientLeft(Session session) {
-        Splice s = open.get(session);
+    private void clientLeft(Object client) {
+        Splice s = open.get(client);
         if (s != null) {
             s.close(ConsoleClose.CLIENT_LEFT, null);
         }
@@ -281,6 +388,10 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
         try {
             long now = ctx.clock().getAsLong();
             tickets.prune(now);
+            passwords.prune(now);
+            if (entry != null) {
+                entry.prune(now);
+            }
             ClusterImage image = ctx.image().get();
             long idle = settings.idleTimeout().toMillis();
             for (Splice s : open.values()) {
@@ -320,6 +431,16 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
 
     // ---- views ----------------------------------------------------------------------------------
 
+    /** The port of this node's native console entry, once open; empty when it has none. */
+    public OptionalInt vncPort() {
+        return entry == null || !entry.started() ? OptionalInt.empty() : OptionalInt.of(entry.port());
+    }
+
+    /** This node's one-time VNC passwords (tests issue expired ones). */
+    ConsolePasswords passwords() {
+        return passwords;
+    }
+
     /** Consoles open on this node now (front door and host sides). */
     public int openConsoles() {
         return open.size();
@@ -338,6 +459,9 @@ public final class ConsoleProxy implements Consumer<JavalinConfig>, Splice.Owner
     @Override
     public void close() {
         closing = true;
+        if (entry != null) {
+            entry.close();
+        }
         sweeper.shutdownNow();
         for (Splice s : open.values()) {
             s.close(ConsoleClose.SHUTDOWN, shuttingDown());

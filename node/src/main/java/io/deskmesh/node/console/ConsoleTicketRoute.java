@@ -46,13 +46,17 @@ final class ConsoleTicketRoute implements Consumer<JavalinConfig> {
         config.routes.post(PATH, Responses.sync(this::issue));
     }
 
+    /** The caller's live session {@code id}; anyone else's is answered 404 like one that does not exist. */
+    static SessionImage ownSession(ApiContext ctx, Principal p, String id) {
+        return ctx.image().get().sessions().get(id).filter(x -> x.user().equals(p.user()))
+                .orElseThrow(() -> ApiException.notFound("session '" + id + "' does not exist, has ended or is not yours;"
+                        + " GET /api/v1/sessions lists yours"));
+    }
+
     private Response issue(Context c) {
         Principal p = auth.require(c);
         JsonBody.none(c, maxBodyBytes);
-        String id = c.pathParam("id");
-        SessionImage s = ctx.image().get().sessions().get(id).filter(x -> x.user().equals(p.user()))
-                .orElseThrow(() -> ApiException.notFound("session '" + id + "' does not exist, has ended or is not yours;"
-                        + " GET /api/v1/sessions lists yours"));
+        SessionImage s = ownSession(ctx, p, c.pathParam("id"));
         long now = ctx.clock().getAsLong();
         String ticket = tickets.issue(s.id(), p.user(), now, ttlMs);
         c.header("Cache-Control", "no-store");

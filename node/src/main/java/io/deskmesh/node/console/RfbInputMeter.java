@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 final class RfbInputMeter {
     private enum Phase { VERSION, SECURITY, AUTH, CLIENT_INIT, TYPE, HEADER, SKIP, LOST }
 
-    private Phase phase = Phase.VERSION;
+    private Phase phase;
     private final byte[] header = new byte[20];
     private int have;
     private int headerLength;
@@ -28,6 +28,20 @@ final class RfbInputMeter {
     private boolean oldProtocol;
     /** Whether the message being read is user input. */
     private boolean current;
+
+    /** A meter for a client's whole stream, from its protocol version on. */
+    RfbInputMeter() {
+        this(Phase.VERSION);
+    }
+
+    private RfbInputMeter(Phase first) {
+        this.phase = first;
+    }
+
+    /** A meter for a stream whose handshake the proxy did itself: it starts at the client's ClientInit. */
+    static RfbInputMeter afterSecurity() {
+        return new RfbInputMeter(Phase.CLIENT_INIT);
+    }
 
     /** Whether {@code data} (not consumed) holds user input; keeps its place for the next chunk. */
     boolean input(ByteBuffer data) {

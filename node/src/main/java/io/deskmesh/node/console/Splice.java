@@ -1,8 +1,5 @@
 package io.deskmesh.node.console;
 
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
@@ -15,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * One open console: a client's WebSocket spliced to an {@link Upstream}. Bytes from the client are
- * written upstream on the WebSocket's own thread (which takes no next message until then: the
- * client is slowed, not buffered); bytes from upstream go to the client one chunk at a time. It
- * records when bytes last went either way and when the client last sent any, and closes once,
+ * One open console: a client (a browser's WebSocket, a native viewer's TCP connection) spliced to
+ * an {@link Upstream}. Bytes from the client are written upstream on the thread that read them
+ * (which reads nothing more until then: the client is slowed, not buffered); bytes from upstream
+ * go to the client one chunk at a time. It records when bytes last went either way and when the client last sent any, and closes once,
  * with one {@link ConsoleClose}, telling its {@link Owner}. Thread-safe.
  */
 final class Splice implements Upstream.Sink {
@@ -49,7 +46,7 @@ final class Splice implements Upstream.Sink {
     private final String sessionId;
     private final String vmId;
     private final String server;
-    private final Session client;
+    private final ClientEnd client;
     private final Owner owner;
     private final ConsoleMetrics metrics;
     private final LongSupplier clock;
@@ -62,19 +59,21 @@ final class Splice implements Upstream.Sink {
     private volatile long lastInputAt;
     private volatile long reportedAt;
     /** Tells the user's key, pointer and clipboard messages from the client's update requests. */
-    private final RfbInputMeter input = new RfbInputMeter();
+    private final RfbInputMeter input;
 
     /**
      * @param sessionId the session (front doors), or what the front door said it was (hosts, for logs)
      * @param server    the server hosting the VM
+     * @param input     follows the client's RFB stream from where this splice first sees it
      */
-    Splice(Kind kind, String sessionId, String vmId, String server, Session client, Owner owner, ConsoleMetrics metrics,
-           LongSupplier clock, long connectTimeoutMs) {
+    Splice(Kind kind, String sessionId, String vmId, String server, ClientEnd client, RfbInputMeter input, Owner owner,
+           ConsoleMetrics metrics, LongSupplier clock, long connectTimeoutMs) {
         this.kind = kind;
         this.sessionId = sessionId;
         this.vmId = vmId;
         this.server = server;
         this.client = client;
+        this.input = input;
         this.owner = owner;
         this.metrics = metrics;
         this.clock = clock;
@@ -172,16 +171,8 @@ final class Splice implements Upstream.Sink {
         if (isClosed()) {
             return CompletableFuture.failedFuture(new CancellationException("the console is closed"));
         }
-        CompletableFuture<Void> sent = new CompletableFuture<>();
         int n = data.remaining();
-        try {
-            client.sendBinary(data, Callback.from(() -> {
-                lastTrafficAt = clock.getAsLong();
-                sent.complete(null);
-            }, sent::completeExceptionally));
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
+        CompletableFuture<Void> sent = client.send(data).thenRun(() -> lastTrafficAt = clock.getAsLong());
         metrics.toClient(kind, n);
         return sent;
     }
@@ -207,12 +198,8 @@ final class Splice implements Upstream.Sink {
         if (!closedAs.compareAndSet(null, why)) {
             return;
         }
-        if (why != ConsoleClose.CLIENT_LEFT && client.isOpen()) {
-            try {
-                client.close(why.code(), ConsoleClose.fit(reason), Callback.NOOP);
-            } catch (RuntimeException e) {
-                client.disconnect();
-            }
+        if (why != ConsoleClose.CLIENT_LEFT) {
+            client.close(why, reason);
         }
         if (!upstream.completeExceptionally(new CancellationException("the console closed"))
                 && !upstream.isCompletedExceptionally()) {

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * A whole grid in one process for newcomers: N nodes on loopback with sim hypervisors, a seeded
  * admin and demo users, two base images and two templates with pools, so images replicate and VMs
- * appear within seconds. Node i (from 1) serves HTTP on {@code httpBase + i - 1} and Raft on
+ * appear within seconds. Node i (from 1) serves HTTP on {@code httpBase + i - 1}, native consoles
+ * (VNC) on {@code consoleBase + i - 1} (by default {@code httpBase + 100 + i - 1}) and Raft on
  * {@code httpBase + 1000 + i - 1}. With a data directory the grid survives restarts (seeding happens
  * once); without one it lives in a temporary directory removed on close. Thread-safe.
  */
@@ -40,12 +41,16 @@ public final class DemoGrid implements AutoCloseable {
      *                   tiny guest on this machine's libvirtd)
      * @param libvirtUri with {@code libvirt}: the URI, or null for the node's default
      * @param domainType with {@code libvirt}: {@code kvm}, {@code qemu} or {@code auto}, or null for auto
+     * @param consoleBase node i's native console port is {@code consoleBase + i - 1}; 0 for none;
+     *                    {@link #DEFAULT_CONSOLE_BASE} for {@code httpBase + 100}
      */
     public record Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users,
-                          String driver, String libvirtUri, String domainType) {
+                          String driver, String libvirtUri, String domainType, int consoleBase) {
+        public static final int DEFAULT_CONSOLE_BASE = -1;
+
         /** A demo on sim hosts. */
         public Options(int nodes, Path dataDir, int httpBase, String adminPassword, String userPassword, int users) {
-            this(nodes, dataDir, httpBase, adminPassword, userPassword, users, "sim", null, null);
+            this(nodes, dataDir, httpBase, adminPassword, userPassword, users, "sim", null, null, DEFAULT_CONSOLE_BASE);
         }
 
         public Options {
@@ -62,6 +67,14 @@ public final class DemoGrid implements AutoCloseable {
             if (httpBase < 1024 || httpBase + nodes + 1000 > 65_535) {
                 throw new IllegalArgumentException("--http-port " + httpBase + " is out of range: use 1024 to "
                         + (65_535 - 1000 - nodes) + " (Raft uses the HTTP port + 1000)");
+            }
+            consoleBase = consoleBase == DEFAULT_CONSOLE_BASE ? httpBase + 100 : consoleBase;
+            if (consoleBase != 0 && (consoleBase < 1024 || consoleBase + nodes > 65_536
+                    || consoleBase < httpBase + nodes && consoleBase + nodes > httpBase
+                    || consoleBase < httpBase + 1000 + nodes && consoleBase + nodes > httpBase + 1000)) {
+                throw new IllegalArgumentException("--console-port " + consoleBase + " is out of range or overlaps the"
+                        + " HTTP or Raft ports: give a port from 1024 whose next " + nodes + " are free of those, or 0"
+                        + " for consoles in the browser only");
             }
             if (users < 0 || users > 10_000) {
                 throw new IllegalArgumentException("--users " + users + " is out of range: use 0 to 10000");
@@ -118,7 +131,8 @@ public final class DemoGrid implements AutoCloseable {
             boolean first = i == 1;
             NodeConfig config = new NodeConfig("node" + i, root.resolve("node" + i), http, raft,
                     first ? null : "127.0.0.1:" + options.httpBase(), first ? null : token, "sim",
-                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null);
+                    "site-" + (char) ('a' + (i - 1) % 2), null, Duration.ofSeconds(5), first ? adminPassword : null)
+                    .withConsolePort(options.consoleBase() == 0 ? 0 : options.consoleBase() + i - 1);
             if (options.libvirt()) {
                 config = config.withLibvirt(options.libvirtUri(), options.domainType());
             }

@@ -1,10 +1,9 @@
 package io.deskmesh.node.api;
 
+import io.deskmesh.testkit.LoopbackPorts;
 import io.deskmesh.node.Node;
 import io.deskmesh.node.demo.DemoGrid;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -27,7 +26,7 @@ final class ApiGrid implements AutoCloseable {
     }
 
     static ApiGrid start(int nodes, int users) throws Exception {
-        DemoGrid.Options options = new DemoGrid.Options(nodes, null, freePortBlock(nodes), ADMIN_PASSWORD, USER_PASSWORD, users);
+        DemoGrid.Options options = new DemoGrid.Options(nodes, null, LoopbackPorts.demoGridBlock(nodes), ADMIN_PASSWORD, USER_PASSWORD, users);
         DemoGrid grid = DemoGrid.create(options);
         try {
             DemoGrid.Started started = grid.start(options);
@@ -72,25 +71,4 @@ final class ApiGrid implements AutoCloseable {
         grid.close();
     }
 
-    private static int freePortBlock(int nodes) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            boolean ok = true;
-            for (int i = 0; i < nodes && ok; i++) {
-                ok = free(base + i) && free(base + 1000 + i);
-            }
-            if (ok) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free block of ports");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.deskmesh.node.console;
 
+import io.deskmesh.testkit.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deskmesh.hypervisor.sim.rfb.RfbClient;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +45,7 @@ class ConsoleProxyIT {
 
     @BeforeAll
     static void startGrid() throws Exception {
-        DemoGrid.Options options = new DemoGrid.Options(3, null, freePortBlock(3), ADMIN_PASSWORD, USER_PASSWORD, 3);
+        DemoGrid.Options options = new DemoGrid.Options(3, null, LoopbackPorts.demoGridBlock(3), ADMIN_PASSWORD, USER_PASSWORD, 3);
         grid = DemoGrid.create(options);
         grid.start(options);
         for (String user : List.of("user1", "user2", "user3")) {
@@ -153,6 +152,71 @@ class ConsoleProxyIT {
 
     @Test
     @Order(6)
+    void aNativeViewerReachesADesktopOnAnotherServerThroughTheNodeItLoggedInTo() throws Exception {
+        Node host = byName(user1.path("server").asText());
+        Node front = notHosting(host);
+        String session = user1.path("sessionId").asText();
+        HttpResponse<String> vv = send(front, "POST", "/api/v1/sessions/" + session + "/connection-file", "user1");
+        assertThat(vv.statusCode()).as(vv.body()).isEqualTo(200);
+        assertThat(vv.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/x-virt-viewer");
+        Map<String, String> file = keys(vv.body());
+        assertThat(file).containsEntry("type", "vnc").containsEntry("host", "127.0.0.1")
+                .containsEntry("port", Integer.toString(front.consoles().vncPort().orElseThrow()))
+                .containsEntry("delete-this-file", "1");
+        try (VncViewer viewer = VncViewer.connect(file.get("host"), Integer.parseInt(file.get("port")))) {
+            VncViewer.Outcome o = viewer.login(file.get("password"), 8);
+            assertThat(o.reason()).isNull();
+            assertThat(o.desktopName()).isEqualTo("office (user1)");
+            assertThat(viewer.requestUpdate(o.width(), o.height())).as("rectangles of the first update").isPositive();
+            assertThat(front.consoles().scrape()).contains("outcome=\"admitted\"} 1.0");
+            assertThat(host.consoles().scrape()).as("the host served the hop")
+                    .contains("deskmesh_console_open{kind=\"host\",node=\"" + host.name() + "\"} 1.0");
+            try (VncViewer again = VncViewer.connect(file.get("host"), Integer.parseInt(file.get("port")))) {
+                VncViewer.Outcome twice = again.login(file.get("password"), 8);
+                assertThat(twice.admitted()).as("a connection file works once").isFalse();
+                assertThat(twice.reason()).contains("Wrong password");
+            }
+        }
+        String fromHost = connectionFile(host, "user1", session).path("password").asText();
+        try (VncViewer viewer = VncViewer.connect("127.0.0.1", front.consoles().vncPort().orElseThrow())) {
+            VncViewer.Outcome o = viewer.login(fromHost, 8);
+            assertThat(o.admitted()).as("a file is good only at the node that issued it").isFalse();
+            assertThat(o.reason()).contains("not a connection file of server '" + front.name() + "'");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aConnectionFileIsOnlyForTheSessionsUserAndExpires() throws Exception {
+        String session1 = user1.path("sessionId").asText();
+        HttpResponse<String> theirs = post(node(1), "/api/v1/sessions/" + session1 + "/connection-file", "user2");
+        assertThat(theirs.statusCode()).as("no file for another user's session").isEqualTo(404);
+        Node front = node(1);
+        String expired = front.consoles().passwords().issue(session1, "user1", System.currentTimeMillis() - 120_000, 60_000);
+        try (VncViewer viewer = VncViewer.connect("127.0.0.1", front.consoles().vncPort().orElseThrow())) {
+            VncViewer.Outcome o = viewer.login(expired, 8);
+            assertThat(o.admitted()).isFalse();
+            assertThat(o.reason()).contains("has expired");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void loggingOffClosesTheNativeConsole() throws Exception {
+        JsonNode user3 = connect(node(1), "user3");
+        String session = user3.path("sessionId").asText();
+        Node front = notHosting(byName(user3.path("server").asText()));
+        JsonNode file = connectionFile(front, "user3", session);
+        try (VncViewer viewer = VncViewer.connect(file.path("host").asText(), file.path("port").asInt())) {
+            assertThat(viewer.login(file.path("password").asText(), 8).desktopName()).isEqualTo("office (user3)");
+            HttpResponse<String> off = send(front, "DELETE", "/api/v1/sessions/" + session, "user3");
+            assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+            assertThat(viewer.closedByNode()).as("the node closed the viewer's connection").isTrue();
+        }
+    }
+
+    @Test
+    @Order(100)
     void killingTheHostingServerClosesTheConsoleWithAReasonThePageCanShow() throws Exception {
         Node host = byName(user1.path("server").asText());
         Node front = notHosting(host);
@@ -167,6 +231,26 @@ class ConsoleProxyIT {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    private static JsonNode connectionFile(Node front, String user, String sessionId) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(front.url() + "/api/v1/sessions/" + sessionId
+                        + "/connection-file")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + tokens.get(user)).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /** The keys of a {@code .vv} file's {@code [virt-viewer]} group. */
+    private static Map<String, String> keys(String vv) {
+        List<String> lines = vv.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(lines.get(0)).isEqualTo("[virt-viewer]");
+        Map<String, String> keys = new HashMap<>();
+        for (String l : lines.subList(1, lines.size())) {
+            keys.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+        }
+        return keys;
+    }
 
     private static Node node(int i) {
         return grid.nodes().get(i - 1);
@@ -224,25 +308,4 @@ class ConsoleProxyIT {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePortBlock(int nodes) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            boolean ok = true;
-            for (int i = 0; i < nodes && ok; i++) {
-                ok = free(base + i) && free(base + 1000 + i);
-            }
-            if (ok) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free block of ports on loopback");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,7 @@ class ConsoleProxyTest {
     }
 
     /** Node s1 with ann's session on its VM, powered on, and a proxy with these settings. */
-    private void start(ConsoleSettings settings) {
+    private void start(ConsoleSettings settings) throws Exception {
         ann = grid.login("ann", "s2");
         RfbConsoleServer consoles = new RfbConsoleServer(SimConsoleLabels.from(grid::image), Clock.systemUTC());
         driver = new SimDriver(SimConfig.builder().hostName("s1").storageRoot(dir).build());
@@ -81,7 +82,8 @@ class ConsoleProxyTest {
                 MacAllocator.DESKMESH.preferred(ann.vmId()), "default", ConsoleProtocol.VNC));
         driver.start(ann.vmId());
         ApiContext ctx = new ApiContext("s1", grid::image, grid::submit, SECRET, System::currentTimeMillis, null);
-        proxy = new ConsoleProxy(ctx, new HeaderAuthenticator(grid), driver, settings, 1_000_000);
+        proxy = new ConsoleProxy(ctx, new HeaderAuthenticator(grid), driver, settings, 1_000_000,
+                new InetSocketAddress("127.0.0.1", 0));
         Javalin http = Javalin.create(c -> {
             c.jetty.host = "127.0.0.1";
             c.jetty.port = 0;
@@ -98,7 +100,7 @@ class ConsoleProxyTest {
 
     private static ConsoleSettings fast() {
         return new ConsoleSettings(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofSeconds(5),
-                Duration.ofMillis(50), Duration.ofMillis(100));
+                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMinutes(2));
     }
 
     @Test
@@ -237,7 +239,151 @@ class ConsoleProxyTest {
         assertThat(grid.sent(ConnectSessionCommand.class)).as("hosts leave session records to the front door").isZero();
     }
 
+    // ---- native viewers -------------------------------------------------------------------------
+
+    @Test
+    void aNativeViewerWithAConnectionFileSeesTheDesktopAndIsRecordedAttachedThenDetached() throws Exception {
+        start(fast());
+        JsonNode file = connectionFile("ann", ann.sessionId());
+        assertThat(file.path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(file.path("port").asInt()).isEqualTo(proxy.vncPort().orElseThrow());
+        try (VncViewer viewer = viewer()) {
+            VncViewer.Outcome o = viewer.login(file.path("password").asText(), 8);
+            assertThat(o.reason()).isNull();
+            assertThat(o.desktopName()).isEqualTo("office (ann)");
+            assertThat(List.of(o.width(), o.height())).containsExactly(640, 400);
+            assertThat(viewer.requestUpdate(640, 400)).as("rectangles in the first update").isPositive();
+            await(() -> grid.sent(ConnectSessionCommand.class) >= 1, "the native console's attach to be recorded");
+            assertThat(proxy.scrape()).contains("deskmesh_console_native_auth_total{node=\"s1\",outcome=\"admitted\"} 1.0");
+            try (VncViewer again = viewer()) {
+                VncViewer.Outcome twice = again.login(file.path("password").asText(), 8);
+                assertThat(twice.admitted()).as("a file works once").isFalse();
+                assertThat(twice.reason()).contains("Wrong password", "used already");
+            }
+        }
+        await(() -> grid.sent(DisconnectSessionCommand.class) == 1, "the native console's detach to be recorded");
+        await(() -> proxy.openConsoles() == 0, "the native console to be forgotten");
+    }
+
+    @Test
+    void viewersOfRfb33And37AreServedToo() throws Exception {
+        start(fast());
+        for (int minor : new int[]{3, 7}) {
+            try (VncViewer viewer = viewer()) {
+                VncViewer.Outcome o = viewer.login(connectionFile("ann", ann.sessionId()).path("password").asText(), minor);
+                assertThat(o.desktopName()).as("RFB 3." + minor).isEqualTo("office (ann)");
+            }
+        }
+    }
+
+    @Test
+    void theConnectionFileIsAVirtViewerFileForTheSessionsOwnUserOnly() throws Exception {
+        start(fast());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions/" + ann.sessionId()
+                + "/connection-file")).POST(HttpRequest.BodyPublishers.noBody()).header(HeaderAuthenticator.HEADER, "ann")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/x-virt-viewer");
+        assertThat(r.headers().firstValue("Content-Disposition").orElseThrow())
+                .isEqualTo("attachment; filename=\"deskmesh-office.vv\"");
+        assertThat(r.headers().firstValue("Cache-Control").orElseThrow()).isEqualTo("no-store");
+        List<String> lines = r.body().lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(lines).startsWith("[virt-viewer]", "type=vnc", "host=127.0.0.1", "port=" + proxy.vncPort().orElseThrow())
+                .contains("delete-this-file=1", "title=office (DeskMesh)");
+        String password = lines.stream().filter(l -> l.startsWith("password=")).findFirst().orElseThrow().substring(9);
+        try (VncViewer viewer = viewer()) {
+            assertThat(viewer.login(password, 8).desktopName()).as("the file's password opens the desktop")
+                    .isEqualTo("office (ann)");
+        }
+
+        HttpResponse<String> bobs = post("/api/v1/sessions/" + ann.sessionId() + "/connection-file", "bob");
+        assertThat(bobs.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(bobs.body()).path("error").path("message").asText()).contains("is not yours");
+        assertThat(post("/api/v1/sessions/" + ann.sessionId() + "/connection-file", null).statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/sessions/no-such-session/connection-file", "ann").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void wrongPasswordsAreRefusedWithAReasonAndAnAddressThatKeepsGuessingIsStopped() throws Exception {
+        start(fast());
+        for (int i = 0; i < VncEntry.MAX_FAILURES; i++) {
+            try (VncViewer viewer = viewer()) {
+                VncViewer.Outcome o = viewer.login("guess" + i, 8);
+                assertThat(o.admitted()).isFalse();
+                assertThat(o.reason()).contains("Wrong password", "server 's1'");
+            }
+        }
+        String good = connectionFile("ann", ann.sessionId()).path("password").asText();
+        try (VncViewer viewer = viewer()) {
+            VncViewer.Outcome o = viewer.login(good, 8);
+            assertThat(o.admitted()).as("even the right password waits").isFalse();
+            assertThat(o.reason()).contains("Too many wrong passwords from 127.0.0.1", "try again in");
+        }
+        assertThat(proxy.scrape()).contains("outcome=\"wrong\"} 10.0", "outcome=\"limited\"} 1.0");
+    }
+
+    @Test
+    void anExpiredFileOrOneForAnEndedSessionIsRefusedSayingSo() throws Exception {
+        start(fast());
+        long now = System.currentTimeMillis();
+        String expired = proxy.passwords().issue(ann.sessionId(), "ann", now - 120_000, 60_000);
+        try (VncViewer viewer = viewer()) {
+            VncViewer.Outcome o = viewer.login(expired, 8);
+            assertThat(o.admitted()).isFalse();
+            assertThat(o.reason()).contains("has expired");
+        }
+        String late = connectionFile("ann", ann.sessionId()).path("password").asText();
+        grid.submit(List.of(new EndSessionCommand(ann.sessionId(), "logged off")));
+        try (VncViewer viewer = viewer()) {
+            VncViewer.Outcome o = viewer.login(late, 8);
+            assertThat(o.admitted()).isFalse();
+            assertThat(o.reason()).contains("Your session has ended");
+        }
+    }
+
+    @Test
+    void aDesktopThatIsNotRunningIsSaidToBeToANativeViewer() throws Exception {
+        start(fast());
+        driver.destroy(ann.vmId());
+        try (VncViewer viewer = viewer()) {
+            VncViewer.Outcome o = viewer.login(connectionFile("ann", ann.sessionId()).path("password").asText(), 8);
+            assertThat(o.admitted()).isFalse();
+            assertThat(o.reason()).contains("not running");
+        }
+        await(() -> proxy.openConsoles() == 0, "the failed console to be forgotten");
+    }
+
+    @Test
+    void endingTheSessionOrIdlingClosesTheNativeConsole() throws Exception {
+        start(fast().withIdleTimeout(Duration.ofMillis(800)));
+        try (VncViewer viewer = viewer()) {
+            viewer.login(connectionFile("ann", ann.sessionId()).path("password").asText(), 8);
+            assertThat(viewer.closedByNode()).as("closed when idle").isTrue();
+        }
+        try (VncViewer viewer = viewer()) {
+            assertThat(viewer.login(connectionFile("ann", ann.sessionId()).path("password").asText(), 8).admitted()).isTrue();
+            viewer.pointer(5, 5);
+            grid.submit(List.of(new EndSessionCommand(ann.sessionId(), "logged off")));
+            proxy.onImage(grid.image());
+            assertThat(viewer.closedByNode()).as("closed when the session ends").isTrue();
+        }
+        await(() -> proxy.openConsoles() == 0, "the native consoles to be forgotten");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
+
+    private VncViewer viewer() throws Exception {
+        return VncViewer.connect("127.0.0.1", proxy.vncPort().orElseThrow());
+    }
+
+    private JsonNode connectionFile(String user, String sessionId) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions/" + sessionId
+                        + "/connection-file")).POST(HttpRequest.BodyPublishers.noBody())
+                .header(HeaderAuthenticator.HEADER, user).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
 
     private JsonNode ticket(String user, String sessionId) throws Exception {
         HttpResponse<String> r = post("/api/v1/sessions/" + sessionId + "/console-ticket", user);

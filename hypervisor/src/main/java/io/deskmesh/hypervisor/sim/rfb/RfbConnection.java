@@ -102,7 +102,7 @@ final class RfbConnection {
         out.flush();
         byte[] theirs = new byte[12];
         in.readFully(theirs);
-        int minor = agreedMinor(new String(theirs, StandardCharsets.US_ASCII));
+        int minor = RfbVersion.agreedMinor(new String(theirs, StandardCharsets.US_ASCII));
         if (minor < 0) {
             refuse("client sent protocol version '" + printable(theirs) + "', not 'RFB 003.00x'");
             return false;
@@ -140,31 +140,6 @@ final class RfbConnection {
         out.write(init.array());
         out.flush();
         return true;
-    }
-
-    /**
-     * The version both sides speak: 3.8 for 3.8 and later (RFC 6143 says to answer unknown later
-     * versions as the highest known), 3.7 for 3.7, 3.3 for 3.3 to 3.6; -1 for anything else.
-     */
-    static int agreedMinor(String version) {
-        if (version.length() != 12 || !version.startsWith("RFB ") || version.charAt(7) != '.' || version.charAt(11) != '\n') {
-            return -1;
-        }
-        int major;
-        int minor;
-        try {
-            major = Integer.parseInt(version.substring(4, 7));
-            minor = Integer.parseInt(version.substring(8, 11));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-        if (major > 3 || major == 3 && minor >= 8) {
-            return 8;
-        }
-        if (major == 3 && minor == 7) {
-            return 7;
-        }
-        return major == 3 && minor >= 3 ? 3 : -1;
     }
 
     // ---- client messages ------------------------------------------------------------------------

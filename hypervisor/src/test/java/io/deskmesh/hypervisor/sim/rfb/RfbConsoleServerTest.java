@@ -217,14 +217,14 @@ class RfbConsoleServerTest {
 
     @Test
     void versionsAreAgreedAsRfc6143Says() {
-        assertThat(RfbConnection.agreedMinor("RFB 003.008\n")).isEqualTo(8);
-        assertThat(RfbConnection.agreedMinor("RFB 003.889\n")).isEqualTo(8);
-        assertThat(RfbConnection.agreedMinor("RFB 004.001\n")).isEqualTo(8);
-        assertThat(RfbConnection.agreedMinor("RFB 003.007\n")).isEqualTo(7);
-        assertThat(RfbConnection.agreedMinor("RFB 003.005\n")).isEqualTo(3);
-        assertThat(RfbConnection.agreedMinor("RFB 003.003\n")).isEqualTo(3);
-        assertThat(RfbConnection.agreedMinor("RFB 002.000\n")).isEqualTo(-1);
-        assertThat(RfbConnection.agreedMinor("HTTP/1.1 200")).isEqualTo(-1);
+        assertThat(RfbVersion.agreedMinor("RFB 003.008\n")).isEqualTo(8);
+        assertThat(RfbVersion.agreedMinor("RFB 003.889\n")).isEqualTo(8);
+        assertThat(RfbVersion.agreedMinor("RFB 004.001\n")).isEqualTo(8);
+        assertThat(RfbVersion.agreedMinor("RFB 003.007\n")).isEqualTo(7);
+        assertThat(RfbVersion.agreedMinor("RFB 003.005\n")).isEqualTo(3);
+        assertThat(RfbVersion.agreedMinor("RFB 003.003\n")).isEqualTo(3);
+        assertThat(RfbVersion.agreedMinor("RFB 002.000\n")).isEqualTo(-1);
+        assertThat(RfbVersion.agreedMinor("HTTP/1.1 200")).isEqualTo(-1);
     }
 
     private static RfbClient.Rectangle single(List<RfbClient.Rectangle> rects) {
